@@ -1,0 +1,19 @@
+#pragma once
+// Everything a command reads from or writes to the outside world. main() wires the real
+// process; tests wire string streams and a fixed environment.
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cs::cli {
+
+struct Context {
+  std::ostream& out;  // data a script may read (tables, JSON)
+  std::ostream& err;  // status, progress and errors for a person
+  std::function<std::optional<std::string>(std::string_view)> getenv;
+};
+
+}  // namespace cs::cli

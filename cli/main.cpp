@@ -1,0 +1,22 @@
+// The cloudsignal binary: wires the real process into the command tree.
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  cs::cli::Context ctx{std::cout, std::cerr,
+                       [](std::string_view name) -> std::optional<std::string> {
+                         const char* v = std::getenv(std::string(name).c_str());
+                         if (v == nullptr) return std::nullopt;
+                         return std::string(v);
+                       }};
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const int code = cs::cli::run_cli(args, ctx);
+  std::cout.flush();
+  return code;
+}

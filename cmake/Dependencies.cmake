@@ -1,0 +1,57 @@
+# Finds every library cloudsignal builds against. Each one comes from a Debian 12 package; when
+# any is missing, configuration stops once, naming every package to install.
+include_guard(GLOBAL)
+
+set(CS_MISSING_PACKAGES "")
+
+# cs_require_package(<find_package args...> DEBIAN <package>)
+macro(cs_require_package name)
+  cmake_parse_arguments(_req "" "DEBIAN" "" ${ARGN})
+  find_package(${name} ${_req_UNPARSED_ARGUMENTS} QUIET)
+  if(NOT ${name}_FOUND)
+    list(APPEND CS_MISSING_PACKAGES ${_req_DEBIAN})
+  endif()
+endmacro()
+
+# cs_require_pkgconfig(<target name> <pkg-config module> DEBIAN <package>)
+macro(cs_require_pkgconfig target module)
+  cmake_parse_arguments(_req "" "DEBIAN" "" ${ARGN})
+  pkg_check_modules(${target} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${target}_FOUND)
+    list(APPEND CS_MISSING_PACKAGES ${_req_DEBIAN})
+  endif()
+endmacro()
+
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR "pkg-config was not found: install the Debian package pkg-config")
+endif()
+find_package(Threads REQUIRED)
+
+cs_require_package(OpenSSL 3.0 DEBIAN libssl-dev)
+cs_require_package(SQLite3 DEBIAN libsqlite3-dev)
+cs_require_package(nlohmann_json 3.11 DEBIAN nlohmann-json3-dev)
+cs_require_package(tl-expected 1.0 DEBIAN libexpected-dev)
+cs_require_package(CLI11 2.1 DEBIAN libcli11-dev)
+cs_require_package(Boost 1.81 CONFIG DEBIAN libboost1.81-dev)
+cs_require_package(PahoMqttCpp 1.2 DEBIAN libpaho-mqttpp-dev)
+if(PahoMqttCpp_FOUND AND NOT TARGET PahoMqttC::PahoMqttC)
+  list(APPEND CS_MISSING_PACKAGES libpaho-mqtt-dev)
+endif()
+cs_require_pkgconfig(HTTPLIB cpp-httplib DEBIAN libcpp-httplib-dev)
+cs_require_pkgconfig(LIBSECRET libsecret-1 DEBIAN libsecret-1-dev)
+cs_require_pkgconfig(XCRYPT libxcrypt DEBIAN libcrypt-dev)
+if(CS_BUILD_TESTS)
+  cs_require_package(Catch2 2.13 DEBIAN catch2)
+  if(Catch2_FOUND AND Catch2_VERSION VERSION_GREATER_EQUAL 3)
+    list(APPEND CS_MISSING_PACKAGES catch2)
+  endif()
+endif()
+
+if(CS_MISSING_PACKAGES)
+  list(REMOVE_DUPLICATES CS_MISSING_PACKAGES)
+  list(JOIN CS_MISSING_PACKAGES " " _missing)
+  message(FATAL_ERROR
+    "Missing Debian packages: ${_missing}\n"
+    "Install them with: apt-get install ${_missing}   (or run scripts/install-deps)")
+endif()
