@@ -1,0 +1,57 @@
+#pragma once
+// Pure MQTT 3.1.1 / 5.0 codec: bytes to packets and packets to bytes. No I/O, no state beyond
+// its arguments. Every malformed input yields a CodecError naming the problem and the reason
+// code the spec asks a server to answer with; nothing here is undefined behaviour.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tl/expected.hpp>
+
+#include "common/crypto/bytes.h"
+#include "devbroker/mqtt/packet.h"
+
+namespace cs::mqtt {
+
+struct CodecError {
+  ReasonCode reason = ReasonCode::malformed_packet;  // what a 5.0 server answers with
+  std::string message;                               // for logs and reason strings
+};
+
+template <class T>
+using CodecResult = tl::expected<T, CodecError>;
+
+struct FixedHeader {
+  PacketType type = PacketType::connect;
+  std::uint8_t flags = 0;              // low nibble of the first byte
+  std::uint32_t remaining_length = 0;  // bytes after the fixed header
+  std::size_t header_size = 0;         // 2..5 bytes
+  std::size_t total_size() const { return header_size + remaining_length; }
+};
+
+/// Reads the fixed header at the start of `buffer`. Returns nullopt when `buffer` is too short
+/// to tell; an error for packet type 0, a remaining length longer than four bytes, or a whole
+/// packet larger than `max_packet_size` (reason packet_too_large).
+CodecResult<std::optional<FixedHeader>> read_fixed_header(ByteView buffer,
+                                                          std::uint32_t max_packet_size);
+
+/// Decodes one whole packet: `header` from read_fixed_header and `body`, its remaining_length
+/// bytes. `version` is the connection's protocol version (CONNECT carries its own). Checks
+/// the fixed-header flags, UTF-8 strings, property identifiers and which properties each packet
+/// may carry, duplicates, packet identifier 0, and the payload rules of each packet type.
+CodecResult<Packet> decode(const FixedHeader& header, ByteView body, Version version);
+
+/// Appends the encoding of `packet` for a peer speaking `version` to `out`. 3.1.1 encodings
+/// drop 5.0-only fields (properties, reason codes other than the 3.1.1 ones).
+void encode(const Packet& packet, Version version, Bytes& out);
+
+/// The number of bytes encode() would append for `packet` under `version`.
+std::size_t encoded_size(const Packet& packet, Version version);
+
+/// True when `text` is a well-formed MQTT UTF-8 string (section 1.5.4): valid UTF-8, no
+/// surrogates, no U+0000, at most 65535 bytes.
+bool valid_utf8_string(std::string_view text);
+
+}  // namespace cs::mqtt
