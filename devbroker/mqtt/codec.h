@@ -18,6 +18,7 @@ namespace cs::mqtt {
 struct CodecError {
   ReasonCode reason = ReasonCode::malformed_packet;  // what a 5.0 server answers with
   std::string message;                               // for logs and reason strings
+  bool operator==(const CodecError&) const = default;
 };
 
 template <class T>
@@ -32,8 +33,8 @@ struct FixedHeader {
 };
 
 /// Reads the fixed header at the start of `buffer`. Returns nullopt when `buffer` is too short
-/// to tell; an error for packet type 0, a remaining length longer than four bytes, or a whole
-/// packet larger than `max_packet_size` (reason packet_too_large).
+/// to tell; an error for packet type 0, a remaining length longer than four bytes or not
+/// minimally encoded, or a whole packet larger than `max_packet_size` (packet_too_large).
 CodecResult<std::optional<FixedHeader>> read_fixed_header(ByteView buffer,
                                                           std::uint32_t max_packet_size);
 
@@ -41,14 +42,23 @@ CodecResult<std::optional<FixedHeader>> read_fixed_header(ByteView buffer,
 /// bytes. `version` is the connection's protocol version (CONNECT carries its own). Checks
 /// the fixed-header flags, UTF-8 strings, property identifiers and which properties each packet
 /// may carry, duplicates, packet identifier 0, and the payload rules of each packet type.
+/// Rules that depend on the direction or the session (a client's PUBLISH must not carry a
+/// subscription identifier, topic alias maximum, filter syntax) are left to the caller.
 CodecResult<Packet> decode(const FixedHeader& header, ByteView body, Version version);
 
 /// Appends the encoding of `packet` for a peer speaking `version` to `out`. 3.1.1 encodings
-/// drop 5.0-only fields (properties, reason codes other than the 3.1.1 ones).
+/// drop 5.0-only fields (properties, reason codes other than the 3.1.1 ones) and map CONNACK
+/// and SUBACK codes to 3.1.1 ones; CONNECT is written at the level of `version`, and an AUTH
+/// under 3.1.1 appends nothing. Every property set is written: the caller sets only those the
+/// packet may carry. Throws std::length_error or std::invalid_argument for a packet MQTT cannot
+/// express (a string over 65535 bytes, a packet over 256 MiB, subscription identifier 0).
 void encode(const Packet& packet, Version version, Bytes& out);
 
 /// The number of bytes encode() would append for `packet` under `version`.
 std::size_t encoded_size(const Packet& packet, Version version);
+
+/// The name the specification gives `type` ("PUBLISH"), for messages and logs.
+std::string_view packet_type_name(PacketType type);
 
 /// True when `text` is a well-formed MQTT UTF-8 string (section 1.5.4): valid UTF-8, no
 /// surrogates, no U+0000, at most 65535 bytes.
