@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "cli/command.h"
+#include "cli/commands/dev.h"
 #include "common/error.h"
 #include "common/version.h"
 
@@ -14,12 +16,13 @@ std::string version_line() {
   return std::string("cloudsignal ") + k_version;
 }
 
-void report(const Error& error, Context& ctx) {
+}  // namespace
+
+int report_error(const Error& error, Context& ctx) {
   ctx.err << "error: " << error.message << '\n';
   if (!error.hint.empty()) ctx.err << "hint: " << error.hint << '\n';
+  return exit_code(error.code);
 }
-
-}  // namespace
 
 int run_cli(const std::vector<std::string>& args, Context& ctx) {
   CLI::App app{"cloudsignal: the CloudSignal command line and local development broker",
@@ -28,6 +31,9 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
   app.footer(
       "Docs: https://docs.cloudsignal.io · Exit codes: 0 ok, 1 failure, 2 usage, "
       "3 auth, 4 not found, 5 conflict, 6 unreachable");
+
+  Action action;
+  add_dev(app, ctx, action);
 
   // CLI11 parses a reversed argv vector (last argument first).
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -43,14 +49,14 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
     ctx.out << version_line() << '\n';
     return 0;
   } catch (const CLI::ParseError& e) {
-    report(Error{ErrorCode::usage, e.what(), "run 'cloudsignal --help' for usage"}, ctx);
-    return exit_code(ErrorCode::usage);
+    return report_error(Error{ErrorCode::usage, e.what(), "run 'cloudsignal --help' for usage"},
+                        ctx);
   }
-  if (args.empty()) {
+  if (!action) {
     ctx.out << app.help();
     return 0;
   }
-  return 0;
+  return action();
 }
 
 }  // namespace cs::cli

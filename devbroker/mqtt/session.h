@@ -1,0 +1,105 @@
+#pragma once
+// What the broker keeps per client: the session (which outlives connections when asked to) and
+// the connection (one network link, from CONNECT to close).
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "devbroker/mqtt/authorizer.h"
+#include "devbroker/mqtt/message.h"
+#include "devbroker/mqtt/packet.h"
+
+namespace cs::mqtt {
+
+struct Connection;
+
+/// One message on its way to a client: which message, at what QoS, with which flags.
+struct Delivery {
+  MessagePtr message;
+  QoS qos = QoS::at_most_once;
+  bool retain = false;
+  std::vector<std::uint32_t> subscription_ids;
+};
+
+/// A QoS 1/2 delivery sent and not yet completed.
+struct Inflight {
+  std::uint16_t packet_id = 0;
+  Delivery delivery;
+  bool awaiting_pubcomp = false;  // QoS 2 after PUBREC: PUBREL sent
+};
+
+/// A will waiting for its delay (5.0 will delay interval) or for its connection to end.
+struct PendingWill {
+  Will will;
+  std::shared_ptr<const Identity> identity;
+  std::string client_id;
+  std::uint32_t delay = 0;  // seconds after the connection ends (5.0 will delay interval)
+  TimePoint due{};          // set when the connection ends
+};
+
+struct Session {
+  std::string client_id;
+  std::uint64_t serial = 0;  // unique for each session ever created
+  Connection* connection = nullptr;
+  Version version = Version::v311;
+  std::shared_ptr<const Identity> identity;
+
+  std::unordered_map<std::string, SubscriptionOptions> subscriptions;  // by filter as sent
+  std::deque<Inflight> inflight;                                       // in send order
+  std::deque<Delivery> queue;                                          // waiting to be sent
+  std::unordered_set<std::uint16_t> incoming_qos2;  // PUBREC sent, PUBREL not yet received
+  std::uint16_t last_packet_id = 0;
+
+  std::uint32_t expiry_interval = 0;    // seconds after disconnect; 0xFFFFFFFF never
+  std::optional<TimePoint> expires_at;  // set while disconnected
+  std::optional<PendingWill> will;      // armed while connected or during the will delay
+
+  // Scratch for routing one message: merges overlapping subscriptions of this session.
+  std::uint64_t match_epoch = 0;
+  std::size_t match_slot = 0;
+
+  /// A packet identifier not used by any in-flight delivery, or 0 when all 65535 are in use.
+  std::uint16_t allocate_packet_id();
+  /// The in-flight delivery with `packet_id`, or nullptr.
+  Inflight* find_inflight(std::uint16_t packet_id);
+  /// Removes the in-flight delivery with `packet_id`; false when there was none.
+  bool erase_inflight(std::uint16_t packet_id);
+};
+
+enum class ConnectionState { awaiting_connect, authenticating, connected, closing };
+
+struct Connection {
+  ConnectionId id = 0;
+  std::string peer;
+  ConnectionState state = ConnectionState::awaiting_connect;
+  Version version = Version::v311;
+
+  Bytes input;   // bytes received and not yet decoded
+  Bytes output;  // bytes encoded and not yet taken by the transport
+  bool close_requested = false;
+  TimePoint last_received{};
+  std::uint16_t keep_alive = 0;  // effective seconds; 0 = none
+
+  std::optional<Connect> pending_connect;  // while the authorizer decides
+  Session* session = nullptr;
+  std::shared_ptr<const Identity> identity;
+  std::string client_id;
+  bool pending_assigned_id = false;  // 5.0: the broker chose the client id, CONNACK says which
+
+  // What the client told us about itself (5.0 CONNECT properties).
+  std::uint16_t client_receive_maximum = 65535;
+  std::uint32_t client_maximum_packet_size = 0;  // 0 = no limit beyond the protocol's
+  std::uint16_t client_topic_alias_maximum = 0;
+  bool request_problem_information = true;
+
+  std::unordered_map<std::uint16_t, std::string> inbound_aliases;
+  std::unordered_map<std::string, std::uint16_t> outbound_aliases;
+};
+
+}  // namespace cs::mqtt

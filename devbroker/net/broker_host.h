@@ -1,0 +1,63 @@
+#pragma once
+// Network side of the broker: accepts connections, moves bytes between sockets and the broker
+// core, and ticks its timers. Everything runs on one io_context thread, the broker's owner.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "common/result.h"
+#include "devbroker/mqtt/broker.h"
+
+namespace cs::net {
+
+class Link;
+
+/// Connects sockets to one Broker. Owns the links; the broker is owned by the caller.
+class BrokerHost {
+ public:
+  /// Serves `broker` on `io`; both must outlive this object.
+  BrokerHost(boost::asio::io_context& io, mqtt::Broker& broker);
+  ~BrokerHost();
+
+  /// Listens for plain MQTT over TCP on `host`:`port` (0 = a free port); returns the port bound.
+  Result<std::uint16_t> listen_tcp(const std::string& host, std::uint16_t port);
+
+  /// Starts the broker's timer (keep alive, expiry, $SYS).
+  void start();
+
+  /// Stops accepting, ends every connection (5.0 clients hear "server shutting down") and calls
+  /// `done` once the goodbyes are written or after a short grace period.
+  void stop(std::function<void()> done);
+
+  /// Writes what the broker has queued and closes what it asked to close. Call after any
+  /// direct call into the broker (on_auth_result, publish, disconnect_if).
+  void flush();
+
+  boost::asio::io_context& io() { return m_io; }
+  mqtt::Broker& broker() { return m_broker; }
+
+ private:
+  friend class Link;
+  void accept_next(boost::asio::ip::tcp::acceptor& acceptor);
+  void tick();
+  void forget(mqtt::ConnectionId id);
+  void poll_stopped();
+
+  boost::asio::io_context& m_io;
+  mqtt::Broker& m_broker;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> m_acceptors;
+  std::unordered_map<mqtt::ConnectionId, std::shared_ptr<Link>> m_links;
+  boost::asio::steady_timer m_timer;
+  mqtt::ConnectionId m_next_id = 1;
+  bool m_stopping = false;
+  std::function<void()> m_stop_done;
+  mqtt::TimePoint m_stop_deadline{};
+};
+
+}  // namespace cs::net

@@ -1,0 +1,76 @@
+// `cloudsignal dev` as a process: runtime file, banner, signals, refusals.
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/dev_broker.h"
+#include "tests/support/process.h"
+
+using namespace std::chrono_literals;
+using cs::test::DevBroker;
+using cs::test::read_file;
+using cs::test::run_process;
+
+TEST_CASE("dev writes dev.json (0600) with its pid and MQTT URL, and prints the URL",
+          "[integration][dev]") {
+  DevBroker dev;
+  const std::string path = dev.data_dir() + "/dev.json";
+  const auto j = nlohmann::json::parse(read_file(path));
+  CHECK(j["pid"] == dev.process().pid());
+  const std::string url = j["mqtt_url"];
+  CHECK(url == "mqtt://127.0.0.1:" + std::to_string(dev.mqtt_port()));
+  CHECK(dev.mqtt_port() > 0);
+  struct stat st {};
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (dev.process().out().find(url) == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(dev.process().out().find("MQTT       " + url) != std::string::npos);
+}
+
+TEST_CASE("SIGTERM and SIGINT stop dev cleanly and remove dev.json", "[integration][dev]") {
+  for (int sig : {SIGTERM, SIGINT}) {
+    DevBroker dev;
+    dev.process().signal(sig);
+    CHECK(dev.process().wait(10s) == 0);
+    CHECK(read_file(dev.data_dir() + "/dev.json").empty());
+  }
+}
+
+TEST_CASE("dev refuses a port in use with a clear error and exit code 1", "[integration][dev]") {
+  DevBroker first;
+  cs::test::TempDir dir;
+  const auto r = run_process({cs::test::cloudsignal_binary(), "dev", "--mqtt-port",
+                              std::to_string(first.mqtt_port()), "--data-dir", dir.path()},
+                             10s);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("error: cannot listen on 127.0.0.1:" + std::to_string(first.mqtt_port())) !=
+        std::string::npos);
+  CHECK(r.err.find("hint: choose another port, or 0 for a free one") != std::string::npos);
+}
+
+TEST_CASE("dev refuses anonymous clients unless --allow-anonymous", "[integration][dev]") {
+  DevBroker dev(std::vector<std::string>{});
+  const auto r = run_process({"mosquitto_pub", "-h", "127.0.0.1", "-p",
+                              std::to_string(dev.mqtt_port()), "-t", "t", "-m", "x"},
+                             10s);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("not authorised") != std::string::npos);
+}
+
+TEST_CASE("dev --help lists its flags and examples", "[integration][dev]") {
+  const auto r = run_process({cs::test::cloudsignal_binary(), "dev", "--help"}, 10s);
+  CHECK(r.exit_code == 0);
+  for (const char* flag :
+       {"--data-dir", "--host", "--mqtt-port", "--allow-anonymous", "--log-level"}) {
+    CHECK(r.out.find(flag) != std::string::npos);
+  }
+  CHECK(r.out.find("Examples:") != std::string::npos);
+}

@@ -1,0 +1,59 @@
+#include "tests/support/dev_broker.h"
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+
+namespace cs::test {
+
+int url_port(const std::string& url) {
+  const auto colon = url.rfind(':');
+  if (colon == std::string::npos) return 0;
+  try {
+    return std::stoi(url.substr(colon + 1));
+  } catch (...) {
+    return 0;
+  }
+}
+
+DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) {
+  if (data_dir.empty()) {
+    m_temp = std::make_unique<TempDir>();
+    data_dir = m_temp->path();
+  }
+  m_data_dir = data_dir;
+  std::vector<std::string> argv = {cloudsignal_binary(), "dev",     "--mqtt-port", "0",
+                                   "--data-dir",         m_data_dir};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  m_process = std::make_unique<BackgroundProcess>(argv);
+
+  const std::string runtime = m_data_dir + "/dev.json";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (m_process->wait(std::chrono::milliseconds(0))) {
+      throw std::runtime_error("cloudsignal dev exited early: " + m_process->err());
+    }
+    const std::string text = read_file(runtime);
+    if (!text.empty()) {
+      const auto j = nlohmann::json::parse(text, nullptr, false);
+      if (!j.is_discarded() && j.contains("mqtt_url") && j.value("pid", 0) == m_process->pid()) {
+        m_mqtt_port = url_port(j["mqtt_url"].get<std::string>());
+        return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("cloudsignal dev did not write dev.json: " + m_process->err());
+}
+
+DevBroker::~DevBroker() {
+  if (m_process && !m_process->wait(std::chrono::milliseconds(0))) stop();
+}
+
+int DevBroker::stop() {
+  m_process->signal(SIGTERM);
+  return m_process->wait(std::chrono::seconds(10)).value_or(-1);
+}
+
+}  // namespace cs::test

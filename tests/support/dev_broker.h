@@ -1,0 +1,38 @@
+#pragma once
+// Runs `cloudsignal dev` as a real process on free loopback ports for integration tests, and
+// stops it when the test ends.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace cs::test {
+
+class DevBroker {
+ public:
+  /// Starts `cloudsignal dev --mqtt-port 0` with a fresh data directory (or `data_dir`) and
+  /// `extra_args`; returns once dev.json names the ports. Throws if it does not start.
+  explicit DevBroker(std::vector<std::string> extra_args = {"--allow-anonymous"},
+                     std::string data_dir = {});
+  ~DevBroker();
+
+  int mqtt_port() const { return m_mqtt_port; }
+  const std::string& data_dir() const { return m_data_dir; }
+  BackgroundProcess& process() { return *m_process; }
+
+  /// Sends SIGTERM and returns the exit code (-1 if it did not exit within 10 s).
+  int stop();
+
+ private:
+  std::unique_ptr<TempDir> m_temp;
+  std::string m_data_dir;
+  std::unique_ptr<BackgroundProcess> m_process;
+  int m_mqtt_port = 0;
+};
+
+/// The port of a URL such as "mqtt://127.0.0.1:1883"; 0 when there is none.
+int url_port(const std::string& url);
+
+}  // namespace cs::test
