@@ -28,6 +28,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "rate_limited";
     case ErrorCode::unavailable:
       return "unavailable";
+    case ErrorCode::jwks_unavailable:
+      return "jwks_unavailable";
     case ErrorCode::unreachable:
       return "unreachable";
     case ErrorCode::timeout:
@@ -59,6 +61,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::conflict:
       return 5;
     case ErrorCode::unreachable:
+    case ErrorCode::jwks_unavailable:
     case ErrorCode::timeout:
       return 6;
     case ErrorCode::rate_limited:
@@ -90,6 +93,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::rate_limited:
       return 429;
     case ErrorCode::unavailable:
+    case ErrorCode::jwks_unavailable:
     case ErrorCode::unreachable:
       return 503;
     case ErrorCode::timeout:

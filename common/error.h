@@ -18,7 +18,8 @@ enum class ErrorCode {
   org_not_found,       // no such organization
   conflict,            // the thing already exists or changed underneath
   rate_limited,        // too many requests; retry later
-  unavailable,         // a dependency (JWKS endpoint, disk) cannot serve now
+  unavailable,         // a dependency (disk, broker) cannot serve now
+  jwks_unavailable,    // an identity provider's keys cannot be fetched and none are cached
   unreachable,         // the server cannot be reached at all
   timeout,             // the operation did not finish in time
   usage,               // the command line is wrong

@@ -31,6 +31,8 @@ TEST_CASE("errors map to the HTTP statuses of API.md", "[error]") {
   CHECK(cs::http_status(ErrorCode::conflict) == 409);
   CHECK(cs::http_status(ErrorCode::rate_limited) == 429);
   CHECK(cs::http_status(ErrorCode::unavailable) == 503);
+  CHECK(cs::http_status(ErrorCode::jwks_unavailable) == 503);
+  CHECK(cs::error_code_name(ErrorCode::jwks_unavailable) == "jwks_unavailable");
   CHECK(cs::http_status(ErrorCode::internal) == 500);
 }
 
