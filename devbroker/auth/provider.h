@@ -11,6 +11,7 @@
 
 #include "common/jwt/verify.h"
 #include "common/result.h"
+#include "devbroker/auth/names.h"
 
 namespace cs::auth {
 
@@ -21,8 +22,6 @@ std::optional<ProviderType> provider_type_from_name(std::string_view name);
 
 /// The API name of `type`.
 std::string_view provider_type_name(ProviderType type);
-
-enum class UsernameClaim { email, sub };
 
 struct Provider {
   std::string id;
