@@ -1,11 +1,12 @@
 #pragma once
-// Shared by the store tests: times from numbers, and the error of a failed result.
+// Shared by the store tests: a store in a fresh temporary directory, and times from numbers.
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
-#include "common/result.h"
-#include "common/time/rfc3339.h"
+#include "devbroker/store/store.h"
+#include "tests/support/process.h"
 
 namespace cs::test {
 
@@ -13,6 +14,15 @@ namespace cs::test {
 inline SysSeconds at(std::int64_t seconds) {
   return SysSeconds(std::chrono::seconds(seconds));
 }
+
+/// A migrated store in its own temporary data directory.
+struct TestStore {
+  TempDir dir;
+  store::Store store;
+  TestStore() : store(store::open_store(dir.path(), store::Ephemeral::no).value()) {}
+  store::Repositories& repos() { return store.repos(); }
+  std::string db_path() const { return dir.path() + "/state.db"; }
+};
 
 /// The error of a failed `result`, or a default Error when it succeeded (so CHECKs fail).
 template <class T>
