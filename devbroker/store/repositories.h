@@ -7,6 +7,8 @@
 #include "devbroker/store/database.h"
 #include "devbroker/store/org_repository.h"
 #include "devbroker/store/provider_repository.h"
+#include "devbroker/store/retained_repository.h"
+#include "devbroker/store/session_repository.h"
 #include "devbroker/store/token_repository.h"
 #include "devbroker/store/user_repository.h"
 
@@ -22,7 +24,9 @@ struct Repositories {
         api_keys(connection),
         providers(connection),
         acl(connection),
-        bindings(connection) {}
+        bindings(connection),
+        retained(connection),
+        sessions(connection) {}
 
   Database& db;
   OrgRepository org;
@@ -32,6 +36,8 @@ struct Repositories {
   ProviderRepository providers;
   AclRepository acl;
   BindingRepository bindings;
+  RetainedRepository retained;
+  SessionRepository sessions;
 };
 
 }  // namespace cs::store
