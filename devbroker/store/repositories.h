@@ -1,5 +1,6 @@
 #pragma once
-// Every repository over one connection: what Store offers its callers.
+// Every repository over one connection: what Store offers its callers and what StoreWriter hands
+// each write it runs.
 
 #include "devbroker/store/acl_repository.h"
 #include "devbroker/store/api_key_repository.h"

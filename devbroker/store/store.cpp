@@ -13,7 +13,7 @@ constexpr std::string_view k_short_id_alphabet = "abcdefghijklmnopqrstuvwxyz0123
 
 Result<Database> open_database(const std::filesystem::path& data_dir, Ephemeral ephemeral) {
   if (ephemeral == Ephemeral::yes) {
-    // A unique name keeps two stores in one process apart.
+    // A unique name keeps two stores in one process apart; the writer reopens it by name.
     return Database::open_memory(
         concat({"cloudsignal-", crypto::hex_encode(crypto::random_bytes(8))}));
   }
@@ -58,6 +58,12 @@ Result<BootstrapResult> Store::bootstrap(SysSeconds now) {
   if (auto inserted = m_repos->acl.insert(starter); !inserted) return fail(inserted.error());
   if (auto committed = transaction->commit(); !committed) return fail(committed.error());
   return BootstrapResult{true, std::move(org)};
+}
+
+Result<std::unique_ptr<StoreWriter>> Store::open_writer(StoreWriterOptions options) {
+  auto connection = m_db->reopen();
+  if (!connection) return fail(connection.error());
+  return std::make_unique<StoreWriter>(std::move(*connection), options);
 }
 
 }  // namespace cs::store

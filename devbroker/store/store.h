@@ -3,7 +3,8 @@
 // in memory for --ephemeral), brings its schema up to date, and offers the repositories.
 //
 // Use: `auto store = open_store(dir, Ephemeral::no)`, then `store->bootstrap(now)` once at
-// start (creates the organization on first run), and `store->repos()` for reads and writes.
+// start (creates the organization on first run), `store->repos()` for the API's reads and
+// writes, and `store->open_writer()` for the broker's group-committed hot-path writes.
 
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "common/time/rfc3339.h"
 #include "devbroker/store/database.h"
 #include "devbroker/store/repositories.h"
+#include "devbroker/store/store_writer.h"
 
 namespace cs::store {
 
@@ -45,6 +47,9 @@ class Store {
   /// both at `now`, in one transaction. Returns the organization and whether it was created.
   Result<BootstrapResult> bootstrap(SysSeconds now);
 
+  /// Starts a StoreWriter over a new connection to the same database.
+  Result<std::unique_ptr<StoreWriter>> open_writer(StoreWriterOptions options = {});
+
  private:
   friend Result<Store> open_store(const std::filesystem::path&, Ephemeral);
   explicit Store(Database db);
@@ -53,7 +58,7 @@ class Store {
 };
 
 /// Opens `data_dir`/state.db (the directory must exist), or with `ephemeral` a fresh in-memory
-/// database, and migrates it to the current schema.
+/// database shared only with this store's writer, and migrates it to the current schema.
 Result<Store> open_store(const std::filesystem::path& data_dir, Ephemeral ephemeral);
 
 }  // namespace cs::store

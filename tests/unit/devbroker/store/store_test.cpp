@@ -79,11 +79,17 @@ TEST_CASE("open_store refuses a missing data directory", "[store]") {
   CHECK(store.error().hint == "Create it, or pass another --data-dir.");
 }
 
-TEST_CASE("an ephemeral store writes nothing to disk and starts empty each time", "[store]") {
+TEST_CASE("an ephemeral store writes nothing to disk and is private to its writer", "[store]") {
   TempDir dir;
   auto store = open_store(dir.path(), Ephemeral::yes).value();
   CHECK(store.bootstrap(at(1)).value().created);
-  REQUIRE(store.repos().users.insert({"eve", "h", at(2)}));
+  auto writer = store.open_writer().value();
+  REQUIRE(writer->submit(
+      [](Repositories& repos) {
+        return repos.users.insert({"eve", "h", at(2)});
+      },
+      {}));
+  writer->flush();
   CHECK(store.repos().users.find("eve").value());
   CHECK(std::filesystem::is_empty(dir.path()));
 
