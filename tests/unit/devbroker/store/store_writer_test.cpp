@@ -62,7 +62,8 @@ struct Outcomes {
 
 }  // namespace
 
-TEST_CASE("concurrent writes all commit; each callback runs once, after its commit", "[store]") {
+TEST_CASE("concurrent writes all commit, and each callback runs once, after its commit",
+          "[store]") {
   TestStore t;
   auto writer = t.store.open_writer().value();
   auto reader = t.store.database().reopen().value();  // used only inside callbacks
@@ -146,7 +147,7 @@ TEST_CASE("a full queue refuses writes without calling back", "[store]") {
   CHECK_FALSE(t.repos().users.find("x").value());
 }
 
-TEST_CASE("a failing write is undone alone; the rest of its batch commits", "[store]") {
+TEST_CASE("a failing write is undone alone and the rest of its batch commits", "[store]") {
   TestStore t;
   REQUIRE(t.repos().users.insert({"taken", "h", at(1)}));
   auto writer = t.store.open_writer().value();
@@ -186,7 +187,7 @@ TEST_CASE("a failing write is undone alone; the rest of its batch commits", "[st
   CHECK(writer->stats().failed_batches == 0);
 }
 
-TEST_CASE("a full disk fails the whole batch with an io error; the next batch recovers",
+TEST_CASE("a full disk fails the whole batch with an io error, and the next batch recovers",
           "[store]") {
   TestStore t;
   auto& db = t.store.database();
