@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include "common/crypto/base64url.h"
+#include "common/crypto/hex.h"
 
 namespace cs::crypto {
 
@@ -38,6 +39,20 @@ std::string random_string(std::string_view alphabet, std::size_t length) {
       out.push_back(alphabet[b % alphabet.size()]);
       if (out.size() == length) break;
     }
+  }
+  return out;
+}
+
+std::string random_uuid_v4() {
+  Bytes b = random_bytes(16);
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // variant 10
+  const std::string hex = hex_encode(b);
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < hex.size(); ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    out.push_back(hex[i]);
   }
   return out;
 }

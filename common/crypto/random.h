@@ -19,4 +19,8 @@ std::string random_secret(std::string_view prefix, std::size_t entropy_bytes);
 /// Returns `length` characters drawn uniformly from `alphabet` (rejection sampling, no bias).
 std::string random_string(std::string_view alphabet, std::size_t length);
 
+/// Returns a random (version 4) UUID in its lowercase 36-character form (RFC 9562 section 5.4),
+/// e.g. "0b2f6d5e-5c1a-4f0e-9d3b-7a1c2e4f6a8b".
+std::string random_uuid_v4();
+
 }  // namespace cs::crypto

@@ -30,3 +30,18 @@ TEST_CASE("random_string draws only from the alphabet and covers it", "[random]"
   CHECK(seen.size() == alphabet.size());
   for (char c : seen) CHECK(alphabet.find(c) != std::string::npos);
 }
+
+TEST_CASE("random_uuid_v4 has the RFC 9562 layout, version 4 and variant bits", "[random]") {
+  const auto a = random_uuid_v4();
+  REQUIRE(a.size() == 36);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      CHECK(a[i] == '-');
+    } else {
+      CHECK(std::string("0123456789abcdef").find(a[i]) != std::string::npos);
+    }
+  }
+  CHECK(a[14] == '4');
+  CHECK(std::string("89ab").find(a[19]) != std::string::npos);
+  CHECK(random_uuid_v4() != a);
+}
