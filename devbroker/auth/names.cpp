@@ -148,17 +148,6 @@ std::string generate_org_short_id() {
   return out;
 }
 
-std::string generate_uuid_v4() {
-  Bytes bytes = crypto::random_bytes(16);
-  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
-  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // variant 10
-  const std::string hex = crypto::hex_encode(bytes);
-  std::string out = hex.substr(0, 8);
-  out.append("-").append(hex, 8, 4).append("-").append(hex, 12, 4);
-  out.append("-").append(hex, 16, 4).append("-").append(hex, 20, 12);
-  return out;
-}
-
 std::string sanitise_name(std::string_view text) {
   std::string out;
   out.reserve(std::min(text.size(), k_max_name_length));

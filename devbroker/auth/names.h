@@ -51,9 +51,6 @@ Result<MqttUsername> parse_mqtt_username(std::string_view username);
 /// A new random org short id, `org_` and 12 characters of `[a-z0-9]`.
 std::string generate_org_short_id();
 
-/// A new random version 4 UUID (RFC 9562) in canonical lowercase form.
-std::string generate_uuid_v4();
-
 /// `text` with every character outside `[A-Za-z0-9_-]` replaced by `_` (a multi-byte UTF-8
 /// character by one `_`), cut to k_max_name_length bytes; empty only when `text` is.
 std::string sanitise_name(std::string_view text);

@@ -2,14 +2,13 @@
 
 #include "common/crypto/hex.h"
 #include "common/crypto/random.h"
+#include "devbroker/auth/names.h"
 #include "devbroker/store/migrations.h"
 #include "devbroker/store/rows.h"
 
 namespace cs::store {
 
 namespace {
-
-constexpr std::string_view k_short_id_alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 Result<Database> open_database(const std::filesystem::path& data_dir, Ephemeral ephemeral) {
   if (ephemeral == Ephemeral::yes) {
@@ -50,8 +49,7 @@ Result<BootstrapResult> Store::bootstrap(SysSeconds now) {
   if (!existing) return fail(existing.error());
   if (*existing) return BootstrapResult{false, std::move(**existing)};
 
-  OrgRecord org{crypto::random_uuid_v4(),
-                concat({"org_", crypto::random_string(k_short_id_alphabet, 12)}),
+  OrgRecord org{crypto::random_uuid_v4(), auth::generate_org_short_id(),
                 std::string(k_dev_org_name), now, k_default_token_ttl_seconds};
   if (auto inserted = m_repos->org.insert(org); !inserted) return fail(inserted.error());
   AclRuleRecord starter{crypto::random_uuid_v4(), "%", "users/%u/#", "pubsub", "allow", now, 0};

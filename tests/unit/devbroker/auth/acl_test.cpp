@@ -192,7 +192,7 @@ TEST_CASE("building an index refuses rules without ids, duplicates and invalid r
   CHECK(index.rules()[1].id == "b");
 }
 
-TEST_CASE("no rule means denied; an empty index denies users and allows anonymous clients",
+TEST_CASE("no rule means denied: an empty index denies users and allows anonymous clients",
           "[acl]") {
   const AclIndex empty;
   CHECK(text(evaluate(empty, "alice", "c1", "a/b", pub)) == "denied");

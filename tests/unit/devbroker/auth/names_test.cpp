@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/crypto/random.h"
+
 using cs::auth::derive_name;
 using cs::auth::derive_unique_name;
 using cs::auth::EmailTrust;
@@ -117,7 +119,7 @@ TEST_CASE("names: UUIDs are read in either case and written in lowercase", "[nam
   }
   std::set<std::string> seen;
   for (int i = 0; i < 50; ++i) {
-    const std::string uuid = cs::auth::generate_uuid_v4();
+    const std::string uuid = cs::crypto::random_uuid_v4();
     INFO(uuid);
     CHECK(is_canonical_uuid(uuid));
     CHECK(uuid[14] == '4');

@@ -210,7 +210,7 @@ TEST_CASE("[MQTT-3.1.2-8] the will is published when the connection is lost", "[
   CHECK(payload_text(got[0]) == "gone");
 }
 
-TEST_CASE("[MQTT-3.1.2-10] a normal DISCONNECT discards the will; 0x04 keeps it",
+TEST_CASE("[MQTT-3.1.2-10] a normal DISCONNECT discards the will, 0x04 keeps it",
           "[broker][will]") {
   BrokerHarness h;
   const auto watcher = h.connect("watcher");
