@@ -18,6 +18,7 @@ struct DevOptions {
   std::string host = "127.0.0.1";
   std::uint16_t mqtt_port = 1883;  // 0 = a free port
   bool allow_anonymous = false;
+  bool ephemeral = false;  // state in memory; dev.json and admin.key are still written
   Limits limits;
 };
 
@@ -26,6 +27,10 @@ struct DevInfo {
   int pid = 0;
   std::string mqtt_url;
   std::filesystem::path runtime_file;
+  std::filesystem::path admin_key_file;
+  std::string org_id;
+  std::string org_short_id;
+  bool admin_key_created = false;  // this start created the admin key
 };
 
 class DevServer {

@@ -19,6 +19,8 @@ void add_dev(CLI::App& app, Context& ctx, Action& action) {
       ->capture_default_str();
   dev->add_flag("--allow-anonymous", options->allow_anonymous,
                 "Let clients in without credentials (for conformance runs and quick tests)");
+  dev->add_flag("--ephemeral", options->ephemeral,
+                "Keep the broker's state in memory (dev.json and admin.key are still written)");
   dev->add_option("--log-level", options->log_level, "error, warn, info or debug")
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
@@ -52,13 +54,23 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
   dev.host = options.host;
   dev.mqtt_port = options.mqtt_port;
   dev.allow_anonymous = options.allow_anonymous;
+  dev.ephemeral = options.ephemeral;
 
   devbroker::DevServer server(std::move(dev));
   auto result = server.run([&](const devbroker::DevInfo& info) {
     ctx.out << "cloudsignal dev " << k_version << " is running\n"
             << "  MQTT       " << info.mqtt_url << '\n'
+            << "  org        " << info.org_short_id << " (" << info.org_id << ")\n"
+            << "  admin key  " << info.admin_key_file.string()
+            << (info.admin_key_created ? " (new)" : "") << '\n'
             << "  runtime    " << info.runtime_file.string() << '\n'
             << "  anonymous  " << (options.allow_anonymous ? "allowed" : "refused") << '\n'
+            << "  state      "
+            << (options.ephemeral ? "in memory" : "state.db in the data directory") << '\n'
+            << "Try:\n"
+            << "  mosquitto_sub -h 127.0.0.1 -p "
+            << info.mqtt_url.substr(info.mqtt_url.rfind(':') + 1) << " -u app@" << info.org_short_id
+            << " -P \"$(cat " << info.admin_key_file.string() << ")\" -t 'users/#' -v\n"
             << "Press Ctrl-C to stop.\n";
     ctx.out.flush();
   });

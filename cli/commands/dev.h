@@ -14,6 +14,7 @@ struct DevCommandOptions {
   std::string host = "127.0.0.1";
   std::uint16_t mqtt_port = 1883;
   bool allow_anonymous = false;
+  bool ephemeral = false;
   std::string log_level = "info";
 };
 

@@ -54,7 +54,11 @@ std::chrono::sys_seconds refresh_recommended_at(std::chrono::sys_seconds issued,
 }
 
 NewApiKey new_api_key(KeyType type) {
-  const std::string id_part = crypto::random_string(k_id_alphabet, k_key_id_length);
+  return new_api_key(type, "key_" + crypto::random_string(k_id_alphabet, k_key_id_length));
+}
+
+NewApiKey new_api_key(KeyType type, std::string_view id) {
+  const std::string id_part(id.substr(4));
   NewApiKey key;
   key.id = "key_" + id_part;
   key.prefix = (type == KeyType::secret ? "sk_" : "rk_") + id_part;

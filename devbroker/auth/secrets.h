@@ -48,6 +48,9 @@ struct NewApiKey {
 /// A fresh API key of `type`.
 NewApiKey new_api_key(KeyType type);
 
+/// A fresh secret for the existing key `id` ("key_..."), for rotation: same id, new secret.
+NewApiKey new_api_key(KeyType type, std::string_view id);
+
 struct ParsedApiKey {
   KeyType type = KeyType::secret;
   std::string id;  // "key_..." to look the key up by
