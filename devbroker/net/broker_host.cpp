@@ -17,6 +17,7 @@ namespace {
 constexpr std::size_t k_read_chunk = 64 * 1024;
 constexpr auto k_stop_grace = std::chrono::seconds(2);
 constexpr auto k_stop_poll = std::chrono::milliseconds(20);
+constexpr auto k_linger = std::chrono::seconds(2);
 
 }  // namespace
 
@@ -55,7 +56,7 @@ class Link : public std::enable_shared_from_this<Link> {
                             });
       return;
     }
-    if (m_host.m_broker.close_requested(m_id)) finish();
+    if (m_host.m_broker.close_requested(m_id)) close_gracefully();
   }
 
   void abort() { finish(); }
@@ -68,6 +69,7 @@ class Link : public std::enable_shared_from_this<Link> {
         [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
           if (self->m_finished) return;
           if (ec) return self->finish();
+          if (self->m_closing) return self->read();  // draining until the peer closes
           self->m_host.m_broker.on_data(self->m_id, ByteView(self->m_read_buffer.data(), n),
                                         mqtt::Clock::now());
           self->m_host.flush();
@@ -75,9 +77,23 @@ class Link : public std::enable_shared_from_this<Link> {
         });
   }
 
+  // Sends FIN after the last bytes and reads until the peer closes too (or a grace period
+  // passes). Closing with unread input would send RST, and a client could lose the CONNACK or
+  // DISCONNECT that explains why it is being closed.
+  void close_gracefully() {
+    if (m_closing) return;
+    m_closing = true;
+    m_stream->shutdown_send();
+    m_linger.expires_after(k_linger);
+    m_linger.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->finish();
+    });
+  }
+
   void finish() {
     if (m_finished) return;
     m_finished = true;
+    m_linger.cancel();
     m_stream->close();
     if (m_opened) m_host.m_broker.on_closed(m_id, mqtt::Clock::now());
     m_host.forget(m_id);
@@ -92,7 +108,9 @@ class Link : public std::enable_shared_from_this<Link> {
   Bytes m_pending;
   bool m_writing = false;
   bool m_opened = false;
+  bool m_closing = false;
   bool m_finished = false;
+  asio::steady_timer m_linger{m_host.m_io};
 };
 
 BrokerHost::BrokerHost(asio::io_context& io, mqtt::Broker& broker)

@@ -29,6 +29,11 @@ void TcpStream::close() {
   m_socket.close(ignored);
 }
 
+void TcpStream::shutdown_send() {
+  boost::system::error_code ignored;
+  m_socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
 std::string TcpStream::peer() const {
   boost::system::error_code ec;
   const auto ep = m_socket.remote_endpoint(ec);

@@ -23,6 +23,8 @@ class Stream {
   virtual void async_write(const void* data, std::size_t size, WriteHandler handler) = 0;
   /// Closes the stream now; pending operations complete with an error.
   virtual void close() = 0;
+  /// Says "no more data" to the peer after what was written (TCP FIN), while reads go on.
+  virtual void shutdown_send() = 0;
   /// "1.2.3.4:5678", for logs.
   virtual std::string peer() const = 0;
 };
@@ -35,6 +37,7 @@ class TcpStream final : public Stream {
   void async_read_some(void* data, std::size_t size, ReadHandler handler) override;
   void async_write(const void* data, std::size_t size, WriteHandler handler) override;
   void close() override;
+  void shutdown_send() override;
   std::string peer() const override;
 
  private:

@@ -49,6 +49,26 @@ BrokerHarness::BrokerHarness(devbroker::Limits limits)
   log::set_level(log::Level::warn);  // connection chatter would bury test failures
 }
 
+BrokerHarness::BrokerHarness(Authorizer& other, devbroker::Limits limits)
+    : now(Clock::time_point{} + std::chrono::hours(1000)),
+      broker(BrokerOptions{limits, std::chrono::seconds(5), "test"}, other, now) {
+  log::set_level(log::Level::warn);
+}
+
+ConnectionId BrokerHarness::send_connect(const std::string& client_id, Version version,
+                                         std::optional<std::string> username,
+                                         std::optional<std::string> password) {
+  const ConnectionId id = open();
+  Connect c;
+  c.version = version;
+  c.client_id = client_id;
+  c.keep_alive = 60;
+  c.username = std::move(username);
+  if (password) c.password = Bytes(password->begin(), password->end());
+  send(id, c, version);
+  return id;
+}
+
 ConnectionId BrokerHarness::open() {
   const ConnectionId id = m_next++;
   broker.on_open(id, "127.0.0.1:" + std::to_string(40000 + id), now);

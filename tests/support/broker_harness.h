@@ -37,6 +37,8 @@ class TestAuthorizer final : public mqtt::Authorizer {
 class BrokerHarness {
  public:
   explicit BrokerHarness(devbroker::Limits limits = {});
+  /// A harness whose broker asks `authorizer` (which must outlive it) instead of the test one.
+  explicit BrokerHarness(mqtt::Authorizer& authorizer, devbroker::Limits limits = {});
 
   /// Opens a new transport connection.
   mqtt::ConnectionId open();
@@ -54,6 +56,12 @@ class BrokerHarness {
   void close(mqtt::ConnectionId id) { broker.on_closed(id, now); }
   /// Moves the clock forward and ticks the broker.
   void advance(std::chrono::milliseconds by);
+
+  /// Opens a connection and sends CONNECT as `username`/`password`; returns the id (the answer
+  /// may come later when the authorizer decides asynchronously).
+  mqtt::ConnectionId send_connect(const std::string& client_id, mqtt::Version version,
+                                  std::optional<std::string> username,
+                                  std::optional<std::string> password);
 
   /// Opens a connection and completes CONNECT; returns its id and the CONNACK.
   mqtt::ConnectionId connect(const std::string& client_id,

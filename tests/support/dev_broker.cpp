@@ -39,6 +39,8 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
       const auto j = nlohmann::json::parse(text, nullptr, false);
       if (!j.is_discarded() && j.contains("mqtt_url") && j.value("pid", 0) == m_process->pid()) {
         m_mqtt_port = url_port(j["mqtt_url"].get<std::string>());
+        m_org_short_id = j.value("org_short_id", "");
+        m_admin_key_file = j.value("admin_key_file", "");
         return;
       }
     }
@@ -49,6 +51,12 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
 
 DevBroker::~DevBroker() {
   if (m_process && !m_process->wait(std::chrono::milliseconds(0))) stop();
+}
+
+std::string DevBroker::admin_key() const {
+  std::string key = read_file(m_admin_key_file);
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  return key;
 }
 
 int DevBroker::stop() {

@@ -19,6 +19,9 @@ class DevBroker {
   ~DevBroker();
 
   int mqtt_port() const { return m_mqtt_port; }
+  const std::string& org_short_id() const { return m_org_short_id; }
+  /// The admin sk_ key from `admin_key_file`.
+  std::string admin_key() const;
   const std::string& data_dir() const { return m_data_dir; }
   BackgroundProcess& process() { return *m_process; }
 
@@ -30,6 +33,8 @@ class DevBroker {
   std::string m_data_dir;
   std::unique_ptr<BackgroundProcess> m_process;
   int m_mqtt_port = 0;
+  std::string m_org_short_id;
+  std::string m_admin_key_file;
 };
 
 /// The port of a URL such as "mqtt://127.0.0.1:1883"; 0 when there is none.
