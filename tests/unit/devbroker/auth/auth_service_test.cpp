@@ -61,6 +61,12 @@ struct Fixture {
     });
   }
 
+  // The broker goes first, then the service, whose workers may still hand in late decisions.
+  ~Fixture() {
+    h.reset();
+    auth.reset();
+  }
+
   std::string user(const std::string& name) { return name + "@" + org.short_id; }
 
   // Connects and returns the CONNACK's code, waiting for a late (bcrypt) decision if needed.
