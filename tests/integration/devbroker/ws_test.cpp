@@ -77,7 +77,6 @@ class WsClient {
     m_ws.next_layer().connect(
         tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
     m_ws.binary(true);
-    m_ws.auto_fragment(false);  // one message, one frame, unless sent with send_fragmented
     m_ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
       if (kind == websocket::frame_type::pong) ++pongs;
     });
@@ -114,6 +113,14 @@ class WsClient {
       from = to;
     }
     return {};
+  }
+
+  // Writes `bytes` on the TCP connection as they are, outside any WebSocket frame.
+  boost::system::error_code send_raw(const cs::Bytes& bytes) {
+    return wait([&](auto handler) {
+      asio::async_write(m_ws.next_layer(), asio::buffer(bytes),
+                        [handler](auto e, std::size_t) { handler(e); });
+    });
   }
 
   boost::system::error_code send_text(const std::string& text) {
@@ -321,9 +328,17 @@ TEST_CASE("a message beyond the maximum packet size closes the connection with 1
   DevBroker dev;
   WsClient client(dev.ws_port());
   REQUIRE_FALSE(client.handshake("/mqtt"));
-  // 1 MiB packets plus 64 KiB of slack are allowed; this frame announces more, so it is refused
-  // before any of it reaches the broker.
-  const auto error = client.send(cs::Bytes(1024 * 1024 + 65 * 1024, 0));
-  if (!error) client.packets(1);
+  // Only the header of a masked binary frame announcing 1 MiB + 65 KiB: more than the maximum
+  // packet size plus its 64 KiB slack, so the server refuses it before any payload. (A client
+  // still sending the payload could miss the close frame: the server then stops reading.)
+  const std::uint64_t length = 1024 * 1024 + 65 * 1024;
+  cs::Bytes header = {0x82, 0x80 | 127};
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    header.push_back(static_cast<std::uint8_t>(length >> shift));
+  }
+  header.insert(header.end(), {0x11, 0x22, 0x33, 0x44});  // the mask key
+  REQUIRE_FALSE(client.send_raw(header));
+  CHECK(client.packets(1).empty());
+  CHECK(client.error == websocket::error::closed);
   CHECK(client.close_reason().code == websocket::close_code::too_big);
 }
