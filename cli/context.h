@@ -2,6 +2,7 @@
 // Everything a command reads from or writes to the outside world. main() wires the real
 // process; tests wire string streams and a fixed environment.
 
+#include <chrono>
 #include <functional>
 #include <iosfwd>
 #include <optional>
@@ -14,6 +15,10 @@ struct Context {
   std::ostream& out;  // data a script may read (tables, JSON)
   std::ostream& err;  // status, progress and errors for a person
   std::function<std::optional<std::string>(std::string_view)> getenv;
+  // The wall clock (certificate validity); the real one unless a test sets another.
+  std::function<std::chrono::system_clock::time_point()> now = [] {
+    return std::chrono::system_clock::now();
+  };
 };
 
 }  // namespace cs::cli

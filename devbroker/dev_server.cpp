@@ -14,9 +14,12 @@
 #include "common/version.h"
 #include "devbroker/auth/auth_service.h"
 #include "devbroker/auth/service_authorizer.h"
+#include "devbroker/certs/dev_ca.h"
 #include "devbroker/mqtt/authorizer.h"
 #include "devbroker/mqtt/broker.h"
 #include "devbroker/net/broker_host.h"
+#include "devbroker/net/tls_stream.h"
+#include "devbroker/net/ws_stream.h"
 #include "devbroker/store/store.h"
 
 namespace cs::devbroker {
@@ -34,8 +37,15 @@ DevServer::DevServer(DevOptions options)
 DevServer::~DevServer() = default;
 
 std::string dev_json(const DevInfo& info) {
+  const auto path_or_null = [](const std::filesystem::path& path) {
+    return path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path.string());
+  };
   nlohmann::json j = {{"pid", info.pid},
                       {"mqtt_url", info.mqtt_url},
+                      {"mqtts_url", info.mqtts_url},
+                      {"ws_url", info.ws_url},
+                      {"wss_url", info.wss_url},
+                      {"ca_file", path_or_null(info.ca_file)},
                       {"admin_key_file", info.admin_key_file.string()},
                       {"org_id", info.org_id},
                       {"org_short_id", info.org_short_id}};
@@ -73,11 +83,103 @@ std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+std::string url(std::string_view scheme, const std::string& host, std::uint16_t port,
+                std::string_view path = {}) {
+  std::string out(scheme);
+  out.append("://").append(url_host(host)).append(":").append(std::to_string(port)).append(path);
+  return out;
+}
+
+// The names the dev server certificate covers: the loopback names, and `host` when it is a
+// specific address clients may use.
+std::vector<std::string> server_names(const std::string& host) {
+  std::vector<std::string> names = {"localhost", "127.0.0.1", "::1"};
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (!ec && !address.is_unspecified() && !address.is_loopback()) names.push_back(host);
+  return names;
+}
+
+struct TlsSetup {
+  net::TlsContextPtr context;
+  std::filesystem::path ca_file;
+  std::filesystem::path client_ca_file;
+};
+
+// Certificates first (the dev CA and its server certificate, made or renewed as needed, unless
+// the user brought a certificate), then the one TLS context MQTTS and WSS share.
+Result<TlsSetup> prepare_tls(const DevOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return fail(ErrorCode::usage, "--tls-cert and --tls-key go together");
+  }
+  const auto now = std::chrono::system_clock::now();
+  const auto certs_dir = options.data_dir / "certs";
+  const auto files = certs::dev_certificate_files(certs_dir);
+  const bool own_cert = !options.tls_cert.empty();
+  const bool dev_ca_verifies = options.require_client_cert && options.client_ca.empty();
+  TlsSetup setup;
+  net::TlsSettings tls{options.tls_cert, options.tls_key, std::nullopt};
+  if (!own_cert || dev_ca_verifies) {
+    certs::FileOutcome outcome = certs::FileOutcome::reused;
+    auto ca = certs::ensure_dev_ca(certs_dir, now, &outcome);
+    if (!ca) return fail(ca.error());
+    if (outcome == certs::FileOutcome::created) {
+      log::info("created a local CA for TLS: " + files.ca_cert.string());
+    }
+    if (!own_cert) {
+      auto server =
+          certs::ensure_server_certificate(certs_dir, *ca, server_names(options.host), now);
+      if (!server) return fail(server.error());
+      if (*server == certs::FileOutcome::renewed) {
+        log::info("issued a new server certificate: " + files.server_cert.string());
+      }
+      tls.certificate_file = files.server_cert;
+      tls.key_file = files.server_key;
+      setup.ca_file = files.ca_cert;
+    }
+  }
+  if (options.require_client_cert) {
+    setup.client_ca_file = dev_ca_verifies ? files.ca_cert : options.client_ca;
+    tls.client_ca_file = setup.client_ca_file;
+  }
+  auto context = net::make_server_tls_context(tls);
+  if (!context) return fail(context.error());
+  setup.context = std::move(*context);
+  return setup;
+}
+
+Result<std::vector<std::string>> normalized_origins(const std::vector<std::string>& origins) {
+  std::vector<std::string> out;
+  for (const auto& origin : origins) {
+    auto normalized = net::normalize_origin(origin);
+    if (!normalized) {
+      return fail(ErrorCode::usage, "--ws-allowed-origin: " + normalized.error().message);
+    }
+    out.push_back(std::move(*normalized));
+  }
+  return out;
+}
+
+// The listener's error, with a hint naming the flag that sets its port.
+Result<std::uint16_t> with_port_hint(Result<std::uint16_t> bound, std::string_view flag) {
+  if (bound) return bound;
+  Error error = bound.error();
+  if (error.code == ErrorCode::unavailable) {
+    error.hint = "choose another ";
+    error.hint.append(flag).append(", or 0 for a free one");
+  }
+  return fail(std::move(error));
+}
+
 }  // namespace
 
 Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready) {
   if (auto ok = validate(m_options.limits); !ok) return ok;
+  auto origins = normalized_origins(m_options.ws_allowed_origins);
+  if (!origins) return fail(origins.error());
   if (auto ok = fs::make_private_dir(m_options.data_dir); !ok) return ok;
+  auto tls = prepare_tls(m_options);
+  if (!tls) return fail(tls.error());
 
   auto& io = m_state->io;
   auto store = store::open_store(
@@ -122,8 +224,34 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   net::BrokerHost host(io, broker);
   loop = {&broker, &host};
 
-  auto mqtt_port = host.listen_tcp(m_options.host, m_options.mqtt_port);
+  const auto& address = m_options.host;
+  auto ws_settings = std::make_shared<const net::WsSettings>(net::WsSettings{
+      m_options.limits.max_packet_size + net::k_ws_message_slack, net::WsPolicy{*origins}});
+  auto context = tls->context;
+  auto mqtt_port = with_port_hint(host.listen_tcp(address, m_options.mqtt_port), "--mqtt-port");
   if (!mqtt_port) return fail(mqtt_port.error());
+  auto mqtts_port = with_port_hint(
+      host.listen(address, m_options.mqtts_port,
+                  [context](asio::ip::tcp::socket socket) -> std::unique_ptr<net::Stream> {
+                    return std::make_unique<net::TlsStream>(std::move(socket), context);
+                  }),
+      "--mqtts-port");
+  if (!mqtts_port) return fail(mqtts_port.error());
+  auto ws_port = with_port_hint(
+      host.listen(address, m_options.ws_port,
+                  [ws_settings](asio::ip::tcp::socket socket) -> std::unique_ptr<net::Stream> {
+                    return std::make_unique<net::WsStream>(std::move(socket), ws_settings);
+                  }),
+      "--ws-port");
+  if (!ws_port) return fail(ws_port.error());
+  auto wss_port = with_port_hint(
+      host.listen(
+          address, m_options.wss_port,
+          [context, ws_settings](asio::ip::tcp::socket socket) -> std::unique_ptr<net::Stream> {
+            return std::make_unique<net::WssStream>(std::move(socket), context, ws_settings);
+          }),
+      "--wss-port");
+  if (!wss_port) return fail(wss_port.error());
   host.start();
 
   // Expired tokens end their sessions within a second.
@@ -139,7 +267,12 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
 
   DevInfo info;
   info.pid = static_cast<int>(::getpid());
-  info.mqtt_url = "mqtt://" + url_host(m_options.host) + ":" + std::to_string(*mqtt_port);
+  info.mqtt_url = url("mqtt", address, *mqtt_port);
+  info.mqtts_url = url("mqtts", address, *mqtts_port);
+  info.ws_url = url("ws", address, *ws_port, "/mqtt");
+  info.wss_url = url("wss", address, *wss_port, "/mqtt");
+  info.ca_file = tls->ca_file;
+  info.client_ca_file = tls->client_ca_file;
   info.runtime_file = m_options.data_dir / "dev.json";
   info.admin_key_file = admin_key_file;
   info.org_id = boot->org.id;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "devbroker/limits.h"
@@ -14,11 +15,19 @@
 namespace cs::devbroker {
 
 struct DevOptions {
-  std::filesystem::path data_dir;  // where dev.json (and later the state) lives
+  std::filesystem::path data_dir;  // where dev.json, certs/ (and later the state) live
   std::string host = "127.0.0.1";
-  std::uint16_t mqtt_port = 1883;  // 0 = a free port
+  std::uint16_t mqtt_port = 1883;   // each port: 0 = a free port
+  std::uint16_t mqtts_port = 8883;  // MQTT over TLS
+  std::uint16_t ws_port = 18884;    // MQTT over WebSocket
+  std::uint16_t wss_port = 18885;   // MQTT over WebSocket over TLS
   bool allow_anonymous = false;
   bool ephemeral = false;  // state in memory; dev.json and admin.key are still written
+  std::filesystem::path tls_cert;    // the server certificate (chain); empty = issued by the dev CA
+  std::filesystem::path tls_key;     // its key; set exactly when tls_cert is
+  bool require_client_cert = false;  // on MQTTS and WSS (mutual TLS)
+  std::filesystem::path client_ca;   // verifies client certificates; empty = dev CA
+  std::vector<std::string> ws_allowed_origins;  // WebSocket Origin allow list; empty = any
   Limits limits;
 };
 
@@ -26,6 +35,12 @@ struct DevOptions {
 struct DevInfo {
   int pid = 0;
   std::string mqtt_url;
+  std::string mqtts_url;
+  std::string ws_url;
+  std::string wss_url;
+  std::filesystem::path ca_file;         // the dev CA that signed the server certificate; empty
+                                         // when --tls-cert brought another one
+  std::filesystem::path client_ca_file;  // verifies client certificates; empty when not required
   std::filesystem::path runtime_file;
   std::filesystem::path admin_key_file;
   std::string org_id;

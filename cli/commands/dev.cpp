@@ -3,24 +3,58 @@
 #include <memory>
 #include <ostream>
 
+#include "cli/commands/dev_certs.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "devbroker/dev_server.h"
 
 namespace cs::cli {
+namespace {
+
+void add_port(CLI::App& dev, const char* flag, std::uint16_t& port, const char* what) {
+  std::string help = what;
+  help.append(" port, 0 = a free port");
+  dev.add_option(flag, port, help)->capture_default_str();
+}
+
+// One line of the banner: a label padded to a column, then the value.
+void banner_line(std::ostream& out, std::string_view label, std::string_view value) {
+  std::string line = "  ";
+  line.append(label);
+  line.resize(13, ' ');
+  out << line << value << '\n';
+}
+
+}  // namespace
 
 void add_dev(CLI::App& app, Context& ctx, Action& action) {
   auto options = std::make_shared<DevCommandOptions>();
   CLI::App* dev = app.add_subcommand("dev", "Run the local development broker");
   dev->add_option("--data-dir", options->data_dir,
-                  "Directory for state and dev.json (default ~/.cloudsignal/dev)");
+                  "Directory for state, certificates and dev.json (default ~/.cloudsignal/dev)");
   dev->add_option("--host", options->host, "Address to listen on")->capture_default_str();
-  dev->add_option("--mqtt-port", options->mqtt_port, "MQTT over TCP port, 0 = a free port")
-      ->capture_default_str();
+  add_port(*dev, "--mqtt-port", options->mqtt_port, "MQTT over TCP");
+  add_port(*dev, "--mqtts-port", options->mqtts_port, "MQTT over TLS");
+  add_port(*dev, "--ws-port", options->ws_port, "MQTT over WebSocket");
+  add_port(*dev, "--wss-port", options->wss_port, "MQTT over WebSocket over TLS");
   dev->add_flag("--allow-anonymous", options->allow_anonymous,
                 "Let clients in without credentials (for conformance runs and quick tests)");
   dev->add_flag("--ephemeral", options->ephemeral,
                 "Keep the broker's state in memory (dev.json and admin.key are still written)");
+  auto* tls_cert = dev->add_option(
+      "--tls-cert", options->tls_cert,
+      "Server certificate (PEM chain) for MQTTS and WSS instead of one from the dev CA");
+  auto* tls_key = dev->add_option("--tls-key", options->tls_key, "Private key of --tls-cert");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  auto* require = dev->add_flag("--require-client-cert", options->require_client_cert,
+                                "MQTTS and WSS clients must present a certificate (mutual TLS)");
+  dev->add_option("--client-ca", options->client_ca,
+                  "CA file that verifies client certificates (default: the dev CA)")
+      ->needs(require);
+  dev->add_option("--ws-allowed-origin", options->ws_allowed_origins,
+                  "Origin allowed to open a WebSocket (repeatable; default: any)")
+      ->allow_extra_args(false);
   dev->add_option("--log-level", options->log_level, "error, warn, info or debug")
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
@@ -28,9 +62,25 @@ void add_dev(CLI::App& app, Context& ctx, Action& action) {
       "Examples:\n"
       "  cloudsignal dev\n"
       "  cloudsignal dev --mqtt-port 0 --data-dir /tmp/cs-dev --allow-anonymous\n"
-      "  cloudsignal dev --host 0.0.0.0 --log-level debug");
-  dev->callback(
-      [options, &ctx, &action] { action = [options, &ctx] { return run_dev(*options, ctx); }; });
+      "  cloudsignal dev --host 0.0.0.0 --log-level debug\n"
+      "  cloudsignal dev --require-client-cert --ws-allowed-origin http://localhost:5173\n"
+      "  cloudsignal dev ca\n"
+      "  cloudsignal dev issue-client-cert sensor-01 --out ./certs");
+  add_dev_certs(*dev, options, ctx, action);
+  dev->callback([options, dev, &ctx, &action] {
+    if (!dev->get_subcommands().empty()) return;  // `dev ca` and the like chose their action
+    action = [options, &ctx] { return run_dev(*options, ctx); };
+  });
+}
+
+Result<std::filesystem::path> dev_data_dir(const std::string& flag, Context& ctx) {
+  if (!flag.empty()) return std::filesystem::path(flag);
+  const auto home = ctx.getenv("HOME");
+  if (!home || home->empty()) {
+    return fail(ErrorCode::usage, "HOME is not set, so there is no default data directory",
+                "pass --data-dir DIR");
+  }
+  return std::filesystem::path(*home) / ".cloudsignal" / "dev";
 }
 
 int run_dev(const DevCommandOptions& options, Context& ctx) {
@@ -38,36 +88,47 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
   log::parse_level(options.log_level, level);
   log::set_level(level);
 
+  auto data_dir = dev_data_dir(options.data_dir, ctx);
+  if (!data_dir) return report_error(data_dir.error(), ctx);
   devbroker::DevOptions dev;
-  if (!options.data_dir.empty()) {
-    dev.data_dir = options.data_dir;
-  } else {
-    const auto home = ctx.getenv("HOME");
-    if (!home || home->empty()) {
-      return report_error(
-          Error{ErrorCode::usage, "HOME is not set, so there is no default data directory",
-                "pass --data-dir DIR"},
-          ctx);
-    }
-    dev.data_dir = std::filesystem::path(*home) / ".cloudsignal" / "dev";
-  }
+  dev.data_dir = *data_dir;
   dev.host = options.host;
   dev.mqtt_port = options.mqtt_port;
+  dev.mqtts_port = options.mqtts_port;
+  dev.ws_port = options.ws_port;
+  dev.wss_port = options.wss_port;
   dev.allow_anonymous = options.allow_anonymous;
   dev.ephemeral = options.ephemeral;
+  dev.tls_cert = options.tls_cert;
+  dev.tls_key = options.tls_key;
+  dev.require_client_cert = options.require_client_cert;
+  dev.client_ca = options.client_ca;
+  dev.ws_allowed_origins = options.ws_allowed_origins;
 
   devbroker::DevServer server(std::move(dev));
   auto result = server.run([&](const devbroker::DevInfo& info) {
-    ctx.out << "cloudsignal dev " << k_version << " is running\n"
-            << "  MQTT       " << info.mqtt_url << '\n'
-            << "  org        " << info.org_short_id << " (" << info.org_id << ")\n"
-            << "  admin key  " << info.admin_key_file.string()
-            << (info.admin_key_created ? " (new)" : "") << '\n'
-            << "  runtime    " << info.runtime_file.string() << '\n'
-            << "  anonymous  " << (options.allow_anonymous ? "allowed" : "refused") << '\n'
-            << "  state      "
-            << (options.ephemeral ? "in memory" : "state.db in the data directory") << '\n'
-            << "Try:\n"
+    ctx.out << "cloudsignal dev " << k_version << " is running\n";
+    banner_line(ctx.out, "MQTT", info.mqtt_url);
+    banner_line(ctx.out, "MQTTS", info.mqtts_url);
+    banner_line(ctx.out, "WS", info.ws_url);
+    banner_line(ctx.out, "WSS", info.wss_url);
+    banner_line(ctx.out, "CA",
+                info.ca_file.empty() ? "none: the server certificate comes from --tls-cert"
+                                     : info.ca_file.string());
+    std::string client_certs = "off";
+    if (!info.client_ca_file.empty()) {
+      client_certs = "client certificates required, verified by ";
+      client_certs.append(info.client_ca_file.string());
+    }
+    banner_line(ctx.out, "mTLS", client_certs);
+    banner_line(ctx.out, "org", info.org_short_id + " (" + info.org_id + ")");
+    banner_line(ctx.out, "admin key",
+                info.admin_key_file.string() + (info.admin_key_created ? " (new)" : ""));
+    banner_line(ctx.out, "runtime", info.runtime_file.string());
+    banner_line(ctx.out, "anonymous", options.allow_anonymous ? "allowed" : "refused");
+    banner_line(ctx.out, "state",
+                options.ephemeral ? "in memory" : "state.db in the data directory");
+    ctx.out << "Try:\n"
             << "  mosquitto_sub -h 127.0.0.1 -p "
             << info.mqtt_url.substr(info.mqtt_url.rfind(':') + 1) << " -u app@" << info.org_short_id
             << " -P \"$(cat " << info.admin_key_file.string() << ")\" -t 'users/#' -v\n"

@@ -25,11 +25,31 @@ constexpr auto k_linger = std::chrono::seconds(2);
 class Link : public std::enable_shared_from_this<Link> {
  public:
   Link(BrokerHost& host, mqtt::ConnectionId id, std::unique_ptr<Stream> stream)
-      : m_host(host), m_id(id), m_stream(std::move(stream)), m_read_buffer(k_read_chunk) {}
+      : m_host(host),
+        m_id(id),
+        m_stream(std::move(stream)),
+        m_read_buffer(k_read_chunk),
+        m_handshake_timer(host.m_io) {}
 
   void start() {
+    // A client that never finishes its handshake must not hold a connection forever.
+    m_handshake_timer.expires_after(m_host.m_handshake_timeout);
+    m_handshake_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->m_opened || self->m_finished) return;
+      self->m_timed_out = true;
+      self->m_stream->close();
+    });
     m_stream->async_start([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) {
+      self->m_handshake_timer.cancel();
+      if (ec || self->m_finished) {
+        if (log::enabled(log::Level::info)) {
+          std::string line = "connection from ";
+          line.append(self->m_stream->peer())
+              .append(" not opened: ")
+              .append(self->m_timed_out ? "handshake timed out" : ec.message());
+          log::info(line);
+        }
         self->m_finished = true;
         self->m_stream->close();
         self->m_host.forget(self->m_id);
@@ -106,6 +126,8 @@ class Link : public std::enable_shared_from_this<Link> {
   std::unique_ptr<Stream> m_stream;
   Bytes m_read_buffer;
   Bytes m_pending;
+  boost::asio::steady_timer m_handshake_timer;
+  bool m_timed_out = false;
   bool m_writing = false;
   bool m_opened = false;
   bool m_closing = false;
@@ -119,38 +141,47 @@ BrokerHost::BrokerHost(asio::io_context& io, mqtt::Broker& broker)
 BrokerHost::~BrokerHost() = default;
 
 Result<std::uint16_t> BrokerHost::listen_tcp(const std::string& host, std::uint16_t port) {
+  return listen(host, port, [](tcp::socket socket) -> std::unique_ptr<Stream> {
+    return std::make_unique<TcpStream>(std::move(socket));
+  });
+}
+
+Result<std::uint16_t> BrokerHost::listen(const std::string& host, std::uint16_t port,
+                                         StreamFactory make_stream) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec) return fail(ErrorCode::invalid_request, "not an IP address: " + host);
-  auto acceptor = std::make_unique<tcp::acceptor>(m_io);
+  auto listener = std::make_unique<Listener>(Listener{tcp::acceptor(m_io), std::move(make_stream)});
+  auto& acceptor = listener->acceptor;
   const tcp::endpoint endpoint(address, port);
-  acceptor->open(endpoint.protocol(), ec);
-  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return fail(ErrorCode::unavailable,
                 "cannot listen on " + endpoint_text(endpoint) + ": " + ec.message(),
                 "choose another port, or 0 for a free one");
   }
-  const std::uint16_t bound = acceptor->local_endpoint().port();
-  accept_next(*acceptor);
-  m_acceptors.push_back(std::move(acceptor));
+  const std::uint16_t bound = acceptor.local_endpoint().port();
+  accept_next(*listener);
+  m_listeners.push_back(std::move(listener));
   return bound;
 }
 
-void BrokerHost::accept_next(tcp::acceptor& acceptor) {
-  acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-    if (m_stopping || !acceptor.is_open()) return;
+void BrokerHost::accept_next(Listener& listener) {
+  auto& acceptor = listener.acceptor;
+  acceptor.async_accept([this, &listener](boost::system::error_code ec, tcp::socket socket) {
+    if (m_stopping || !listener.acceptor.is_open()) return;
     if (!ec) {
       const mqtt::ConnectionId id = m_next_id++;
-      auto link = std::make_shared<Link>(*this, id, std::make_unique<TcpStream>(std::move(socket)));
+      auto link = std::make_shared<Link>(*this, id, listener.make_stream(std::move(socket)));
       m_links.emplace(id, link);
       link->start();
     } else if (ec != asio::error::operation_aborted) {
       log::warn("accept failed: " + ec.message());
     }
-    accept_next(acceptor);
+    accept_next(listener);
   });
 }
 
@@ -184,9 +215,9 @@ void BrokerHost::forget(mqtt::ConnectionId id) {
 void BrokerHost::stop(std::function<void()> done) {
   m_stopping = true;
   m_timer.cancel();
-  for (auto& acceptor : m_acceptors) {
+  for (auto& listener : m_listeners) {
     boost::system::error_code ignored;
-    acceptor->close(ignored);
+    listener->acceptor.close(ignored);
   }
   m_broker.shutdown(mqtt::Clock::now());
   flush();

@@ -5,14 +5,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/result.h"
 #include "devbroker/mqtt/broker.h"
+#include "devbroker/net/stream.h"
 
 namespace cs::net {
 
@@ -27,6 +30,15 @@ class BrokerHost {
 
   /// Listens for plain MQTT over TCP on `host`:`port` (0 = a free port); returns the port bound.
   Result<std::uint16_t> listen_tcp(const std::string& host, std::uint16_t port);
+
+  /// Listens on `host`:`port` (0 = a free port) and serves each accepted socket through the
+  /// stream `make_stream` wraps it in (TLS, WebSocket, ...); returns the port bound.
+  Result<std::uint16_t> listen(const std::string& host, std::uint16_t port,
+                               StreamFactory make_stream);
+
+  /// How long a new connection may spend in Stream::async_start (TLS handshake, WebSocket
+  /// upgrade) before it is closed; 10 s unless set.
+  void set_handshake_timeout(std::chrono::milliseconds timeout) { m_handshake_timeout = timeout; }
 
   /// Starts the broker's timer (keep alive, expiry, $SYS).
   void start();
@@ -44,17 +56,22 @@ class BrokerHost {
 
  private:
   friend class Link;
-  void accept_next(boost::asio::ip::tcp::acceptor& acceptor);
+  struct Listener {
+    boost::asio::ip::tcp::acceptor acceptor;
+    StreamFactory make_stream;
+  };
+  void accept_next(Listener& listener);
   void tick();
   void forget(mqtt::ConnectionId id);
   void poll_stopped();
 
   boost::asio::io_context& m_io;
   mqtt::Broker& m_broker;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> m_acceptors;
+  std::vector<std::unique_ptr<Listener>> m_listeners;
   std::unordered_map<mqtt::ConnectionId, std::shared_ptr<Link>> m_links;
   boost::asio::steady_timer m_timer;
   mqtt::ConnectionId m_next_id = 1;
+  std::chrono::milliseconds m_handshake_timeout{10000};
   bool m_stopping = false;
   std::function<void()> m_stop_done;
   mqtt::TimePoint m_stop_deadline{};

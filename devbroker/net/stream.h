@@ -1,16 +1,28 @@
 #pragma once
-// A byte stream as the broker host sees it: TCP now, TLS and WebSocket later, one interface.
+// A byte stream as the broker host sees it: TCP, TLS, WebSocket or WebSocket over TLS behind
+// one interface.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace cs::net {
 
 using ReadHandler = std::function<void(boost::system::error_code, std::size_t)>;
 using WriteHandler = std::function<void(boost::system::error_code, std::size_t)>;
+
+/// The names of a client certificate that the TLS handshake verified (mutual TLS). Only
+/// printable ASCII names are kept; an empty common name means none was usable.
+struct ClientCertificate {
+  std::string common_name;
+  std::vector<std::string> dns_names;  // subjectAltName DNS entries
+  std::vector<std::string> emails;     // subjectAltName email entries
+};
 
 class Stream {
  public:
@@ -27,7 +39,12 @@ class Stream {
   virtual void shutdown_send() = 0;
   /// "1.2.3.4:5678", for logs.
   virtual std::string peer() const = 0;
+  /// The client certificate verified during async_start, if the transport asked for one.
+  virtual std::optional<ClientCertificate> client_certificate() const { return std::nullopt; }
 };
+
+/// Wraps an accepted socket in the stream of one transport.
+using StreamFactory = std::function<std::unique_ptr<Stream>(boost::asio::ip::tcp::socket)>;
 
 /// Plain TCP.
 class TcpStream final : public Stream {

@@ -9,7 +9,7 @@ namespace cs::test {
 
 int url_port(const std::string& url) {
   const auto colon = url.rfind(':');
-  if (colon == std::string::npos) return 0;
+  if (colon == std::string::npos || colon + 1 >= url.size()) return 0;
   try {
     return std::stoi(url.substr(colon + 1));
   } catch (...) {
@@ -23,8 +23,9 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
     data_dir = m_temp->path();
   }
   m_data_dir = data_dir;
-  std::vector<std::string> argv = {cloudsignal_binary(), "dev",     "--mqtt-port", "0",
-                                   "--data-dir",         m_data_dir};
+  std::vector<std::string> argv = {cloudsignal_binary(), "dev", "--mqtt-port", "0",
+                                   "--mqtts-port",       "0",   "--ws-port",   "0",
+                                   "--wss-port",         "0",   "--data-dir",  m_data_dir};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   m_process = std::make_unique<BackgroundProcess>(argv);
 
@@ -41,6 +42,10 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
         m_mqtt_port = url_port(j["mqtt_url"].get<std::string>());
         m_org_short_id = j.value("org_short_id", "");
         m_admin_key_file = j.value("admin_key_file", "");
+        m_mqtts_port = url_port(j.value("mqtts_url", ""));
+        m_ws_port = url_port(j.value("ws_url", ""));
+        m_wss_port = url_port(j.value("wss_url", ""));
+        if (j.contains("ca_file") && j["ca_file"].is_string()) m_ca_file = j["ca_file"];
         return;
       }
     }

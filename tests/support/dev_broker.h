@@ -12,8 +12,8 @@ namespace cs::test {
 
 class DevBroker {
  public:
-  /// Starts `cloudsignal dev --mqtt-port 0` with a fresh data directory (or `data_dir`) and
-  /// `extra_args`; returns once dev.json names the ports. Throws if it does not start.
+  /// Starts `cloudsignal dev` with every port 0 (free), a fresh data directory (or `data_dir`)
+  /// and `extra_args`; returns once dev.json names the ports. Throws if it does not start.
   explicit DevBroker(std::vector<std::string> extra_args = {"--allow-anonymous"},
                      std::string data_dir = {});
   ~DevBroker();
@@ -22,6 +22,11 @@ class DevBroker {
   const std::string& org_short_id() const { return m_org_short_id; }
   /// The admin sk_ key from `admin_key_file`.
   std::string admin_key() const;
+  int mqtts_port() const { return m_mqtts_port; }
+  int ws_port() const { return m_ws_port; }
+  int wss_port() const { return m_wss_port; }
+  /// dev.json's ca_file: the CA that signed the server certificate (empty when null).
+  const std::string& ca_file() const { return m_ca_file; }
   const std::string& data_dir() const { return m_data_dir; }
   BackgroundProcess& process() { return *m_process; }
 
@@ -35,9 +40,14 @@ class DevBroker {
   int m_mqtt_port = 0;
   std::string m_org_short_id;
   std::string m_admin_key_file;
+  int m_mqtts_port = 0;
+  int m_ws_port = 0;
+  int m_wss_port = 0;
+  std::string m_ca_file;
 };
 
-/// The port of a URL such as "mqtt://127.0.0.1:1883"; 0 when there is none.
+/// The port of a URL such as "mqtt://127.0.0.1:1883" or "ws://127.0.0.1:80/mqtt"; 0 when there
+/// is none.
 int url_port(const std::string& url);
 
 }  // namespace cs::test

@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """Scenarios run against a broker with Debian's python3-paho-mqtt (1.6).
 
-Usage: paho_scenarios.py PORT VERSION SCENARIO   (VERSION is 3 or 5)
+Usage: paho_scenarios.py PORT VERSION SCENARIO [--ws PATH] [--cafile FILE]
+  VERSION   3 or 5
+  --ws      MQTT over WebSocket on PATH (paho's "websockets" transport) instead of TCP
+  --cafile  TLS, verifying the broker against FILE (with --ws: WSS)
 Exits 0 when the scenario holds, 1 with a message on stderr when it does not.
 """
+import argparse
 import queue
 import sys
 import time
@@ -15,6 +19,7 @@ from paho.mqtt.properties import Properties
 
 HOST = "127.0.0.1"
 TIMEOUT = 5.0
+TRANSPORT = {"ws_path": None, "cafile": None}  # set from the command line
 
 
 class Client:
@@ -24,10 +29,16 @@ class Client:
         self.version = version
         self.client_id = client_id or "py-" + uuid.uuid4().hex[:10]
         protocol = mqtt.MQTTv5 if version == 5 else mqtt.MQTTv311
+        transport = "websockets" if TRANSPORT["ws_path"] else "tcp"
         if version == 5:
-            self.c = mqtt.Client(client_id=self.client_id, protocol=protocol)
+            self.c = mqtt.Client(client_id=self.client_id, protocol=protocol, transport=transport)
         else:
-            self.c = mqtt.Client(client_id=self.client_id, clean_session=clean, protocol=protocol)
+            self.c = mqtt.Client(client_id=self.client_id, clean_session=clean, protocol=protocol,
+                                 transport=transport)
+        if TRANSPORT["ws_path"]:
+            self.c.ws_set_options(path=TRANSPORT["ws_path"])
+        if TRANSPORT["cafile"]:
+            self.c.tls_set(ca_certs=TRANSPORT["cafile"])
         self.messages = queue.Queue()
         self.events = queue.Queue()
         self.c.on_message = lambda c, u, m: self.messages.put(m)
@@ -225,7 +236,15 @@ SCENARIOS = {f.__name__: f for f in (qos_roundtrip, downgrade, retained, will,
                                      persistent_session, shared, properties, no_local)}
 
 if __name__ == "__main__":
-    port, version, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("version", type=int, choices=(3, 5))
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("--ws", dest="ws_path")
+    parser.add_argument("--cafile")
+    args = parser.parse_args()
+    port, version, name = args.port, args.version, args.scenario
+    TRANSPORT.update(ws_path=args.ws_path, cafile=args.cafile)
     try:
         SCENARIOS[name](port, version)
     except AssertionError as e:
