@@ -36,7 +36,8 @@ class Stream {
   /// Closes the stream now; pending operations complete with an error.
   virtual void close() = 0;
   /// Says "no more data" to the peer after what was written (TCP FIN), while reads go on.
-  virtual void shutdown_send() = 0;
+  /// Transports with a closing handshake of their own (TLS, WebSocket) just close.
+  virtual void shutdown_send() { close(); }
   /// "1.2.3.4:5678", for logs.
   virtual std::string peer() const = 0;
   /// The client certificate verified during async_start, if the transport asked for one.
