@@ -22,7 +22,7 @@ struct DevOptions {
   std::uint16_t ws_port = 18884;    // MQTT over WebSocket
   std::uint16_t wss_port = 18885;   // MQTT over WebSocket over TLS
   bool allow_anonymous = false;
-  bool ephemeral = false;  // state in memory; dev.json and admin.key are still written
+  bool ephemeral = false;            // state in memory; dev.json and admin.key are still written
   std::filesystem::path tls_cert;    // the server certificate (chain); empty = issued by the dev CA
   std::filesystem::path tls_key;     // its key; set exactly when tls_cert is
   bool require_client_cert = false;  // on MQTTS and WSS (mutual TLS)
