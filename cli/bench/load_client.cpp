@@ -464,7 +464,7 @@ void LoadClient::pump() {
   if (!m_publishing || m_write_busy || m_state != State::ready) return;
   const auto now = Clock::now();
   const std::uint64_t room = window_room();
-  const std::uint64_t packet_size = mqtt::encoded_size(m_publish, m_version);
+  const std::uint64_t packet_size = mqtt::encoded_size(mqtt::view_of(m_publish), m_version);
   std::uint64_t count =
       std::min<std::uint64_t>(room, std::max<std::uint64_t>(1, k_write_batch / packet_size));
   if (m_rate > 0) {
@@ -488,7 +488,7 @@ void LoadClient::pump() {
   write_stamp(stamp, m_publish.payload);
   for (std::uint64_t i = 0; i < count; ++i) {
     if (m_publish.qos != mqtt::QoS::at_most_once) m_publish.packet_id = allocate_packet_id();
-    mqtt::encode(m_publish, m_version, m_pending);
+    mqtt::encode(mqtt::view_of(m_publish), m_version, m_pending);
   }
   m_issued += count;
   m_pending_publishes += count;
