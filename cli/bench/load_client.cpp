@@ -19,18 +19,10 @@ using asio::ip::tcp;
 namespace {
 
 constexpr std::size_t k_read_chunk = 64 * 1024;
-constexpr std::size_t k_idle_read_chunk = 512;    // idle clients only see CONNACK and PINGRESP
-constexpr std::size_t k_write_batch = 64 * 1024;  // bytes of PUBLISH packets per write
+constexpr std::size_t k_idle_read_chunk = 512;  // idle clients only see CONNACK and PINGRESP
 constexpr std::uint32_t k_max_packet = 256 * 1024 * 1024;
 constexpr auto k_keep_alive = std::chrono::seconds(60);
-constexpr auto k_stall = std::chrono::seconds(1);
-constexpr auto k_poll = std::chrono::milliseconds(5);
 constexpr std::uint16_t k_subscribe_id = 1;
-
-std::uint64_t steady_ns(Clock::time_point t) {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
-}
 
 std::string hex_code(std::uint8_t code) {
   char buffer[8];
@@ -51,85 +43,6 @@ const char* role_prefix(Role role) {
 }
 
 }  // namespace
-
-// ---- RunContext -------------------------------------------------------------------------------
-
-RunContext::RunContext(const Workload& workload, tcp::endpoint endpoint, std::uint32_t run_tag)
-    : m_workload(workload),
-      m_endpoint(std::move(endpoint)),
-      m_run_tag(run_tag),
-      m_received_from(std::make_unique<std::atomic<std::uint64_t>[]>(workload.publishers)) {}
-
-void RunContext::add(std::shared_ptr<LoadClient> client, Role role) {
-  if (role == Role::publisher) m_publishers.push_back(client.get());
-  m_clients.push_back(std::move(client));
-}
-
-void RunContext::start_next() {
-  const std::size_t i = m_next_start.fetch_add(1);
-  if (i < m_clients.size()) m_clients[i]->start();
-}
-
-void RunContext::count_received(std::uint32_t publisher) {
-  const std::uint64_t now = m_received_from[publisher].fetch_add(1) + 1;
-  m_publishers[publisher]->on_delivered(now);
-}
-
-std::uint64_t RunContext::received_from(std::uint32_t publisher) const {
-  return m_received_from[publisher].load();
-}
-
-std::uint64_t RunContext::received_total() const {
-  std::uint64_t total = 0;
-  for (std::size_t i = 0; i < m_publishers.size(); ++i) total += m_received_from[i].load();
-  return total;
-}
-
-void RunContext::note_connected() {
-  std::lock_guard lock(m_mutex);
-  ++m_progress.connected;
-  m_changed.notify_all();
-}
-
-void RunContext::note_subscribed() {
-  std::lock_guard lock(m_mutex);
-  ++m_progress.subscribed;
-  m_changed.notify_all();
-}
-
-void RunContext::note_stopped() {
-  std::lock_guard lock(m_mutex);
-  ++m_progress.stopped;
-  m_changed.notify_all();
-}
-
-void RunContext::note_closed() {
-  std::lock_guard lock(m_mutex);
-  ++m_progress.closed;
-  m_changed.notify_all();
-}
-
-void RunContext::note_failure(Error error) {
-  std::lock_guard lock(m_mutex);
-  if (!m_progress.failure) m_progress.failure = std::move(error);
-  m_changed.notify_all();
-}
-
-bool RunContext::wait_until(const std::function<bool(const Progress&)>& done,
-                            Clock::time_point deadline) {
-  std::unique_lock lock(m_mutex);
-  while (true) {
-    if (m_progress.failure || done(m_progress)) return true;
-    const auto now = Clock::now();
-    if (now >= deadline) return false;
-    m_changed.wait_until(lock, std::min(deadline, now + k_poll));
-  }
-}
-
-RunContext::Progress RunContext::progress() const {
-  std::lock_guard lock(m_mutex);
-  return m_progress;
-}
 
 // ---- LoadClient: connection ---------------------------------------------------------------------
 
@@ -343,7 +256,7 @@ void LoadClient::on_publish(const mqtt::Publish& publish, Clock::time_point now)
   if (!stamp || stamp->run != m_run.run_tag() || stamp->publisher >= m_run.publisher_count()) {
     return;  // not from this run (a retained message, another tool on the same topics)
   }
-  const std::uint64_t received_ns = steady_ns(now);
+  const std::uint64_t received_ns = stamp_time(now);
   m_latency.record(received_ns > stamp->sent_ns ? received_ns - stamp->sent_ns : 0);
   ++m_received;
   m_last_received = now;
@@ -419,140 +332,6 @@ void LoadClient::schedule_ping() {
     self->flush();
     self->schedule_ping();
   });
-}
-
-// ---- LoadClient: publishing -----------------------------------------------------------------
-
-void LoadClient::begin_publishing(Clock::time_point start) {
-  asio::post(m_executor, [self = shared_from_this(), start] {
-    if (self->m_state != State::ready) return;
-    self->m_start = start;
-    self->m_publishing = true;
-    self->pump();
-  });
-}
-
-void LoadClient::stop_publishing() {
-  asio::post(m_executor, [self = shared_from_this()] {
-    if (!self->m_publishing) return;
-    self->m_publishing = false;
-    ++self->m_timer_generation;
-    self->m_timer.cancel();
-    if (!self->m_write_busy && !self->m_stop_noted) {
-      self->m_stop_noted = true;
-      self->m_run.note_stopped();
-    }
-  });
-}
-
-std::uint64_t LoadClient::window_room() const {
-  std::uint64_t outstanding = 0;
-  if (m_publish.qos != mqtt::QoS::at_most_once) outstanding = m_issued - m_acked;
-  const std::size_t subscribers = m_run.workload().subscribers;
-  if (subscribers != 0) {
-    // Messages count as delivered once every subscriber has them; the window is end to end,
-    // so neither the broker's queues nor the socket buffers fill up behind it.
-    const std::uint64_t delivered = m_run.received_from(index()) / subscribers + m_written_off;
-    outstanding = std::max(outstanding, m_issued - std::min(m_issued, delivered));
-  } else if (m_publish.qos == mqtt::QoS::at_most_once) {
-    return k_write_batch;  // only the socket holds a publisher back
-  }
-  return outstanding >= m_window ? 0 : m_window - outstanding;
-}
-
-void LoadClient::pump() {
-  if (!m_publishing || m_write_busy || m_state != State::ready) return;
-  const auto now = Clock::now();
-  const std::uint64_t room = window_room();
-  const std::uint64_t packet_size = mqtt::encoded_size(mqtt::view_of(m_publish), m_version);
-  std::uint64_t count =
-      std::min<std::uint64_t>(room, std::max<std::uint64_t>(1, k_write_batch / packet_size));
-  if (m_rate > 0) {
-    const std::uint64_t due = due_by(now - m_start, m_rate);
-    count = std::min(count, due > m_issued ? due - m_issued : 0);
-    if (count == 0 && room > 0) {
-      arm_timer(m_start + std::chrono::duration_cast<Clock::duration>(due_after(m_issued, m_rate)),
-                [this] { pump(); });
-      return;
-    }
-  } else if (room < std::max<std::uint64_t>(1, m_window / 2)) {
-    // Refill in half-window batches rather than one message per acknowledgement.
-    count = 0;
-  }
-  if (count == 0) {
-    if (wait_for_subscribers()) return;
-    return;  // waiting for acknowledgements, which arrive on this connection's own reads
-  }
-
-  Stamp stamp{steady_ns(now), index(), m_run.run_tag()};
-  write_stamp(stamp, m_publish.payload);
-  for (std::uint64_t i = 0; i < count; ++i) {
-    if (m_publish.qos != mqtt::QoS::at_most_once) m_publish.packet_id = allocate_packet_id();
-    mqtt::encode(mqtt::view_of(m_publish), m_version, m_pending);
-  }
-  m_issued += count;
-  m_pending_publishes += count;
-  flush();
-}
-
-// Blocks on the subscribers when they are what holds the window closed: arms the wake-up they
-// trigger and a stall check. False when the window is held by the broker's acknowledgements.
-bool LoadClient::wait_for_subscribers() {
-  const std::size_t subscribers = m_run.workload().subscribers;
-  if (subscribers == 0) return false;
-  const std::uint64_t low_water = m_rate > 0 ? 1 : std::max<std::uint64_t>(1, m_window / 2);
-  // Delivered messages that leave `low_water` of room: issued - delivered <= window - low_water.
-  const std::uint64_t target_delivered =
-      m_issued + low_water > m_window ? m_issued + low_water - m_window : 0;
-  if (target_delivered <= m_written_off) return false;
-  const std::uint64_t target = (target_delivered - m_written_off) * subscribers;
-  const std::uint64_t delivered_now = m_run.received_from(index());
-  if (delivered_now >= target) return false;
-  m_wake_at.store(target);
-  m_waiting.store(true);
-  if (m_run.received_from(index()) >= target && m_waiting.exchange(false)) {
-    asio::post(m_executor, [self = shared_from_this()] { self->pump(); });
-    return true;
-  }
-  arm_timer(Clock::now() + k_stall, [this, delivered_now] { on_stall_check(delivered_now); });
-  return true;
-}
-
-void LoadClient::on_delivered(std::uint64_t received) {
-  if (!m_waiting.load() || received < m_wake_at.load()) return;
-  if (m_waiting.exchange(false)) {
-    asio::post(m_executor, [self = shared_from_this()] { self->pump(); });
-  }
-}
-
-void LoadClient::on_stall_check(std::uint64_t delivered_before) {
-  if (!m_waiting.load()) return;
-  const std::uint64_t delivered = m_run.received_from(index());
-  if (delivered == delivered_before) {
-    // Nothing arrived for a second: what is still on its way is lost (QoS 0 under overload).
-    // Write it off so the run goes on; the report counts it as lost.
-    const std::size_t subscribers = m_run.workload().subscribers;
-    m_written_off = m_issued - std::min(m_issued, delivered / subscribers);
-  }
-  if (m_waiting.exchange(false)) pump();
-}
-
-void LoadClient::arm_timer(Clock::time_point at, std::function<void()> then) {
-  const std::uint64_t generation = ++m_timer_generation;
-  m_timer.expires_at(at);
-  m_timer.async_wait([self = shared_from_this(), generation,
-                      then = std::move(then)](boost::system::error_code ec) {
-    if (ec || generation != self->m_timer_generation) return;
-    then();
-  });
-}
-
-std::uint16_t LoadClient::allocate_packet_id() {
-  while (m_ids_in_use[m_next_id]) m_next_id = static_cast<std::uint16_t>(m_next_id % 65535 + 1);
-  const std::uint16_t id = m_next_id;
-  m_ids_in_use[id] = true;
-  m_next_id = static_cast<std::uint16_t>(m_next_id % 65535 + 1);
-  return id;
 }
 
 // ---- LoadClient: ending ---------------------------------------------------------------------

@@ -85,14 +85,6 @@ std::string count_text(std::size_t n, const char* what) {
   return out;
 }
 
-// Ends the run early: closes everything and returns the failure the clients recorded.
-tl::unexpected<Error> abandon(RunContext& run, LoopThreads& loop, Error fallback) {
-  for (const auto& client : run.clients()) client->abort();
-  loop.stop();
-  auto failure = run.progress().failure;
-  return fail(failure ? std::move(*failure) : std::move(fallback));
-}
-
 void add_clients(RunContext& run, asio::io_context& io, const Workload& w) {
   auto executor = [&]() -> asio::any_io_executor {
     if (w.threads > 1) return asio::make_strand(io);
@@ -113,89 +105,84 @@ void add_clients(RunContext& run, asio::io_context& io, const Workload& w) {
   }
 }
 
-}  // namespace
-
-Result<LoadReport> run_load(const Workload& w, std::ostream& status) {
-  asio::io_context io(static_cast<int>(w.threads));
-  auto endpoint = resolve(io, w.broker);
-  if (!endpoint) return fail(endpoint.error());
-
-  RunContext run(w, *endpoint, random_tag());
-  add_clients(run, io, w);
+// Connects every client, a bounded number at a time, and waits for the subscriptions.
+Result<void> connect_all(RunContext& run, LoadReport& report, std::ostream& status) {
+  const Workload& w = run.workload();
   const std::size_t total = run.clients().size();
-  LoopThreads loop(io, w.threads);
-
-  LoadReport report;
-  report.workload = w;
   status << "connecting " << count_text(total, "client") << " to " << w.url << " (MQTT "
          << version_name(w.version) << ")\n";
   status.flush();
-  const auto connect_start = Clock::now();
+  const auto start = Clock::now();
   for (std::size_t i = 0; i < std::min(k_connects_at_once, total); ++i) run.start_next();
   const bool connected = run.wait_until([&](const auto& p) { return p.connected == total; },
-                                        connect_start + k_connect_timeout);
-  const auto connect_end = Clock::now();
-  if (!connected || run.progress().failure) {
+                                        start + k_connect_timeout);
+  const auto end = Clock::now();
+  if (auto failure = run.progress().failure) return fail(std::move(*failure));
+  if (!connected) {
     std::string message = "only ";
     message.append(std::to_string(run.progress().connected)).append(" of ");
     message.append(count_text(total, "client")).append(" connected within ");
     message.append(std::to_string(k_connect_timeout.count())).append(" s");
-    return abandon(run, loop, Error{ErrorCode::timeout, std::move(message)});
+    return fail(ErrorCode::timeout, std::move(message));
   }
   report.connected = total;
-  report.connect_seconds = seconds_between(connect_start, connect_end);
+  report.connect_seconds = seconds_between(start, end);
   const bool subscribed =
-      run.wait_until([&](const auto& p) { return p.subscribed == w.subscribers || w.idle; },
+      run.wait_until([&](const auto& p) { return p.subscribed == w.subscribers; },
                      Clock::now() + k_subscribe_timeout);
-  if (!subscribed || run.progress().failure) {
-    return abandon(run, loop,
-                   Error{ErrorCode::timeout, "the broker did not answer every SUBSCRIBE in time"});
+  if (auto failure = run.progress().failure) return fail(std::move(*failure));
+  if (!subscribed) {
+    return fail(ErrorCode::timeout, "the broker did not answer every SUBSCRIBE in time");
   }
   status << "connected " << count_text(total, "client") << " in "
          << milliseconds_text(report.connect_seconds) << " ms\n";
+  return {};
+}
 
-  const auto never = [](const auto&) { return false; };
-  Clock::time_point publish_start{};
-  if (w.idle) {
-    status << "holding " << count_text(total, "connection") << " for "
-           << static_cast<double>(w.duration.count()) / 1000.0 << " s\n";
-    status.flush();
-    run.wait_until(never, Clock::now() + w.duration);
-    if (run.progress().failure) return abandon(run, loop, Error{});
-  } else {
-    status << "publishing for " << static_cast<double>(w.duration.count()) / 1000.0 << " s\n";
-    status.flush();
-    const auto start = Clock::now();
-    for (const auto& client : run.clients()) {
-      if (client->role() == Role::publisher) client->begin_publishing(start);
-    }
-    run.wait_until(never, start + w.duration);
-    const auto stop = Clock::now();
-    for (const auto& client : run.clients()) {
-      if (client->role() == Role::publisher) client->stop_publishing();
-    }
-    if (run.progress().failure) return abandon(run, loop, Error{});
-    // Let the last messages arrive (and be acknowledged) before counting.
-    run.wait_until(
-        [&](const auto& p) {
-          const std::uint64_t sent = run.sent.load();
-          return p.stopped == w.publishers &&
-                 (w.qos == mqtt::QoS::at_most_once || run.acknowledged.load() == sent) &&
-                 run.received_total() >= sent * w.subscribers;
-        },
-        stop + k_drain_timeout);
-    if (run.progress().failure) return abandon(run, loop, Error{});
-    publish_start = start;
-    report.publish_seconds = seconds_between(start, stop);
+// Keeps the idle connections open for the workload's duration.
+Result<void> hold(RunContext& run, std::ostream& status) {
+  const Workload& w = run.workload();
+  status << "holding " << count_text(run.clients().size(), "connection") << " for "
+         << static_cast<double>(w.duration.count()) / 1000.0 << " s\n";
+  status.flush();
+  run.wait_until([](const auto&) { return false; }, Clock::now() + w.duration);
+  if (auto failure = run.progress().failure) return fail(std::move(*failure));
+  return {};
+}
+
+// Publishes for the workload's duration, then waits for the last messages to arrive and be
+// acknowledged; returns when publishing started.
+Result<Clock::time_point> publish(RunContext& run, LoadReport& report, std::ostream& status) {
+  const Workload& w = run.workload();
+  status << "publishing for " << static_cast<double>(w.duration.count()) / 1000.0 << " s\n";
+  status.flush();
+  const auto start = Clock::now();
+  for (const auto& client : run.clients()) {
+    if (client->role() == Role::publisher) client->begin_publishing(start);
   }
+  run.wait_until([](const auto&) { return false; }, start + w.duration);
+  const auto stop = Clock::now();
+  for (const auto& client : run.clients()) {
+    if (client->role() == Role::publisher) client->stop_publishing();
+  }
+  report.publish_seconds = seconds_between(start, stop);
+  if (auto failure = run.progress().failure) return fail(std::move(*failure));
+  run.wait_until(
+      [&](const auto& p) {
+        const std::uint64_t sent = run.sent.load();
+        return p.stopped == w.publishers &&
+               (w.qos == mqtt::QoS::at_most_once || run.acknowledged.load() == sent) &&
+               run.received_total() >= sent * w.subscribers;
+      },
+      stop + k_drain_timeout);
+  if (auto failure = run.progress().failure) return fail(std::move(*failure));
+  return start;
+}
 
-  for (const auto& client : run.clients()) client->disconnect();
-  run.wait_until([&](const auto& p) { return p.closed == total; }, Clock::now() + k_close_timeout);
-  loop.stop();
-
+// Adds up what the clients measured; only once the event loop has stopped.
+void collect(const RunContext& run, Clock::time_point publish_start, LoadReport& report) {
   report.sent = run.sent.load();
   report.acknowledged = run.acknowledged.load();
-  // The event loop has stopped: what the clients measured may be read now.
   report.receive_seconds = report.publish_seconds;
   for (const auto& client : run.clients()) {
     report.received += client->received();
@@ -205,6 +192,38 @@ Result<LoadReport> run_load(const Workload& w, std::ostream& status) {
           std::max(report.receive_seconds, seconds_between(publish_start, *last));
     }
   }
+}
+
+}  // namespace
+
+Result<LoadReport> run_load(const Workload& w, std::ostream& status) {
+  asio::io_context io(static_cast<int>(w.threads));
+  auto endpoint = resolve(io, w.broker);
+  if (!endpoint) return fail(endpoint.error());
+  RunContext run(w, *endpoint, random_tag());
+  add_clients(run, io, w);
+  LoopThreads loop(io, w.threads);
+
+  LoadReport report;
+  report.workload = w;
+  Clock::time_point publish_start{};
+  Result<void> ok = connect_all(run, report, status);
+  if (ok && w.idle) ok = hold(run, status);
+  if (ok && !w.idle) {
+    auto started = publish(run, report, status);
+    if (started) publish_start = *started;
+    if (!started) ok = fail(started.error());
+  }
+  if (!ok) {
+    for (const auto& client : run.clients()) client->abort();
+    loop.stop();
+    return fail(ok.error());
+  }
+  for (const auto& client : run.clients()) client->disconnect();
+  const std::size_t total = run.clients().size();
+  run.wait_until([&](const auto& p) { return p.closed == total; }, Clock::now() + k_close_timeout);
+  loop.stop();
+  collect(run, publish_start, report);
   return report;
 }
 

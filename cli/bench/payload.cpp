@@ -19,6 +19,11 @@ std::uint64_t get(const std::uint8_t* in, std::size_t width) {
 
 }  // namespace
 
+std::uint64_t stamp_time(std::chrono::steady_clock::time_point t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+}
+
 void write_stamp(const Stamp& stamp, std::span<std::uint8_t> payload) {
   assert(payload.size() >= k_stamp_size);
   put(stamp.sent_ns, 8, payload.data());

@@ -2,6 +2,7 @@
 // The header bench writes at the start of every payload: when the message was sent (on the
 // steady clock of the process that also receives it), by which publisher, in which run.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -20,6 +21,9 @@ struct Stamp {
   std::uint32_t run = 0;        // tag of the run, so stray messages are not counted
   bool operator==(const Stamp&) const = default;
 };
+
+/// `t` as a stamp's sent_ns: nanoseconds since the steady clock's epoch.
+std::uint64_t stamp_time(std::chrono::steady_clock::time_point t);
 
 /// Writes `stamp` big-endian into the first k_stamp_size bytes of `payload`, which must be at
 /// least that long.
