@@ -11,8 +11,11 @@ double micros(std::uint64_t nanoseconds) {
   return static_cast<double>(nanoseconds) / 1000.0;
 }
 
-double round_to(double value, double step) {
-  return std::round(value / step) * step;
+// Rounds to `decimals` places; dividing by a power of ten keeps the shortest decimal form
+// (386.4, not 386.40000000000003) in the JSON.
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
 }
 
 std::string fixed(double value, int decimals) {
@@ -29,11 +32,11 @@ std::string plural(std::uint64_t n, const char* one, const char* many) {
 
 nlohmann::ordered_json latency_json(const LatencyHistogram& h) {
   return {{"samples", h.count()},
-          {"p50", round_to(micros(h.percentile(0.50)), 0.001)},
-          {"p90", round_to(micros(h.percentile(0.90)), 0.001)},
-          {"p99", round_to(micros(h.percentile(0.99)), 0.001)},
-          {"max", round_to(micros(h.max()), 0.001)},
-          {"mean", round_to(micros(static_cast<std::uint64_t>(h.mean())), 0.001)}};
+          {"p50", round_to(micros(h.percentile(0.50)), 3)},
+          {"p90", round_to(micros(h.percentile(0.90)), 3)},
+          {"p99", round_to(micros(h.percentile(0.99)), 3)},
+          {"max", round_to(micros(h.max()), 3)},
+          {"mean", round_to(micros(static_cast<std::uint64_t>(h.mean())), 3)}};
 }
 
 }  // namespace
@@ -51,8 +54,8 @@ std::string report_json(const LoadReport& r) {
   j["threads"] = w.threads;
   nlohmann::ordered_json connect = {
       {"connections", r.connected},
-      {"seconds", round_to(r.connect_seconds, 1e-6)},
-      {"per_second", round_to(per_second(r.connected, r.connect_seconds), 0.1)}};
+      {"seconds", round_to(r.connect_seconds, 6)},
+      {"per_second", round_to(per_second(r.connected, r.connect_seconds), 1)}};
   if (w.idle) {
     j["connections"] = w.connections;
     j["hold_seconds"] = static_cast<double>(w.duration.count()) / 1000.0;
@@ -70,17 +73,16 @@ std::string report_json(const LoadReport& r) {
   j["connect"] = std::move(connect);
   const double loss =
       r.expected() == 0 ? 0.0 : static_cast<double>(r.lost()) / static_cast<double>(r.expected());
-  j["messages"] = {
-      {"sent", r.sent},
-      {"acknowledged", r.acknowledged},
-      {"received", r.received},
-      {"expected", r.expected()},
-      {"lost", r.lost()},
-      {"loss_ratio", loss},
-      {"sent_per_second", round_to(per_second(r.sent, r.publish_seconds), 0.1)},
-      {"received_per_second", round_to(per_second(r.received, r.receive_seconds), 0.1)},
-      {"publish_seconds", round_to(r.publish_seconds, 1e-6)},
-      {"receive_seconds", round_to(r.receive_seconds, 1e-6)}};
+  j["messages"] = {{"sent", r.sent},
+                   {"acknowledged", r.acknowledged},
+                   {"received", r.received},
+                   {"expected", r.expected()},
+                   {"lost", r.lost()},
+                   {"loss_ratio", loss},
+                   {"sent_per_second", round_to(per_second(r.sent, r.publish_seconds), 1)},
+                   {"received_per_second", round_to(per_second(r.received, r.receive_seconds), 1)},
+                   {"publish_seconds", round_to(r.publish_seconds, 6)},
+                   {"receive_seconds", round_to(r.receive_seconds, 6)}};
   j["latency_us"] = latency_json(r.latency);
   return j.dump();
 }

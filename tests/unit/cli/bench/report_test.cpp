@@ -96,3 +96,13 @@ TEST_CASE("the text report", "[bench]") {
         "received   2990 of 3000 (1196 msg/s), lost 10\n"
         "latency    p50 0.050 ms, p90 0.090 ms, p99 0.099 ms, max 0.100 ms\n");
 }
+
+TEST_CASE("JSON figures are rounded to a few decimals and print in their shortest form",
+          "[bench]") {
+  LoadReport r;
+  r.workload.idle = true;
+  r.connected = 1932;
+  r.connect_seconds = 5.0;  // 386.4 per second
+  const std::string json = cs::bench::report_json(r);
+  CHECK(json.find("\"per_second\":386.4}") != std::string::npos);
+}
