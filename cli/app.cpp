@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/command.h"
+#include "cli/commands/bench.h"
 #include "cli/commands/dev.h"
 #include "common/error.h"
 #include "common/version.h"
@@ -34,6 +35,7 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
 
   Action action;
   add_dev(app, ctx, action);
+  add_bench(app, ctx, action);
 
   // CLI11 parses a reversed argv vector (last argument first).
   std::vector<std::string> reversed(args.rbegin(), args.rend());

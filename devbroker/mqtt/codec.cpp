@@ -32,16 +32,17 @@ constexpr PacketType type_of() {
 static_assert(type_of<Connect>() == PacketType::connect &&
               type_of<Pubrel>() == PacketType::pubrel && type_of<Auth>() == PacketType::auth);
 
+std::uint8_t publish_first_byte(const PublishView& p) {
+  const auto flags = static_cast<std::uint8_t>(
+      (p.dup ? 0x08 : 0) | static_cast<std::uint8_t>(p.qos) << 1 | (p.retain ? 0x01 : 0));
+  return static_cast<std::uint8_t>(static_cast<std::uint8_t>(PacketType::publish) << 4 | flags);
+}
+
 template <class T>
 std::uint8_t first_byte(const T& packet) {
+  if constexpr (std::is_same_v<T, Publish>) return publish_first_byte(view_of(packet));
   constexpr PacketType type = type_of<T>();
-  auto flags = required_flags(type);
-  if constexpr (std::is_same_v<T, Publish>) {
-    flags = static_cast<std::uint8_t>((packet.dup ? 0x08 : 0) |
-                                      static_cast<std::uint8_t>(packet.qos) << 1 |
-                                      (packet.retain ? 0x01 : 0));
-  }
-  return static_cast<std::uint8_t>(static_cast<std::uint8_t>(type) << 4 | flags);
+  return static_cast<std::uint8_t>(static_cast<std::uint8_t>(type) << 4 | required_flags(type));
 }
 
 // MQTT 3.1.1 has no AUTH packet; there is nothing to send.
@@ -58,8 +59,7 @@ std::size_t size_as(const T& packet, Version version) {
 }
 
 template <class T>
-void encode_as(const T& packet, Version version, Bytes& out) {
-  if (!has_encoding<T>(version)) return;
+void write_packet(std::uint8_t first, const T& packet, Version version, Bytes& out) {
   const detail::Layout layout = detail::layout(packet, version);
   // One allocation at most; growing by doubling keeps appending many packets to one buffer
   // linear, where reserving the exact size each time would copy the buffer on every packet.
@@ -67,9 +67,15 @@ void encode_as(const T& packet, Version version, Bytes& out) {
       out.size() + 1 + wire::varint_size(layout.remaining) + layout.remaining;
   if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   wire::Writer w(out);
-  w.u8(first_byte(packet));
+  w.u8(first);
   w.varint(layout.remaining);
   detail::write(packet, version, layout, w);
+}
+
+template <class T>
+void encode_as(const T& packet, Version version, Bytes& out) {
+  if (!has_encoding<T>(version)) return;
+  write_packet(first_byte(packet), packet, version, out);
 }
 
 // Builds the packet in place inside the result, so a decoded PUBLISH is never moved.
@@ -220,6 +226,20 @@ void encode(const Packet& packet, Version version, Bytes& out) {
 
 std::size_t encoded_size(const Packet& packet, Version version) {
   return std::visit([&](const auto& p) { return size_as(p, version); }, packet);
+}
+
+PublishView view_of(const Publish& packet) {
+  return PublishView{packet.dup,       packet.qos,         packet.retain, packet.topic,
+                     packet.packet_id, &packet.properties, packet.payload};
+}
+
+void encode(const PublishView& publish, Version version, Bytes& out) {
+  write_packet(publish_first_byte(publish), publish, version, out);
+}
+
+std::size_t encoded_size(const PublishView& publish, Version version) {
+  const std::uint32_t remaining = detail::layout(publish, version).remaining;
+  return 1 + wire::varint_size(remaining) + remaining;
 }
 
 bool valid_utf8_string(std::string_view text) {

@@ -57,6 +57,28 @@ void encode(const Packet& packet, Version version, Bytes& out);
 /// The number of bytes encode() would append for `packet` under `version`.
 std::size_t encoded_size(const Packet& packet, Version version);
 
+/// A PUBLISH that borrows its topic, payload and properties instead of owning them, so one
+/// routed message can be encoded for many subscribers without copying it for each.
+struct PublishView {
+  bool dup = false;
+  QoS qos = QoS::at_most_once;
+  bool retain = false;
+  std::string_view topic;                  // empty when a 5.0 topic alias stands in for it
+  std::uint16_t packet_id = 0;             // only for QoS 1 and 2
+  const Properties* properties = nullptr;  // 5.0 only; nullptr means none
+  ByteView payload;
+};
+
+/// Views `packet`, which must outlive the view.
+PublishView view_of(const Publish& packet);
+
+/// Appends the encoding of `publish` for a peer speaking `version` to `out`: the same bytes
+/// encode() appends for a Publish holding the same values. Throws as encode() does.
+void encode(const PublishView& publish, Version version, Bytes& out);
+
+/// The number of bytes encode() would append for `publish` under `version`.
+std::size_t encoded_size(const PublishView& publish, Version version);
+
 /// The name the specification gives `type` ("PUBLISH"), for messages and logs.
 std::string_view packet_type_name(PacketType type);
 

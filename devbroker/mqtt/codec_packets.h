@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "devbroker/mqtt/codec.h"
 #include "devbroker/mqtt/packet.h"
 #include "devbroker/mqtt/wire.h"
 
@@ -58,6 +59,7 @@ void read(wire::Reader& r, std::uint8_t flags, Version version, Auth& out);
 Layout layout(const Connect& packet, Version version);
 Layout layout(const Connack& packet, Version version);
 Layout layout(const Publish& packet, Version version);
+Layout layout(const PublishView& packet, Version version);
 Layout layout(const Puback& packet, Version version);
 Layout layout(const Pubrec& packet, Version version);
 Layout layout(const Pubrel& packet, Version version);
@@ -74,6 +76,7 @@ Layout layout(const Auth& packet, Version version);
 void write(const Connect& packet, Version version, const Layout& layout, wire::Writer& w);
 void write(const Connack& packet, Version version, const Layout& layout, wire::Writer& w);
 void write(const Publish& packet, Version version, const Layout& layout, wire::Writer& w);
+void write(const PublishView& packet, Version version, const Layout& layout, wire::Writer& w);
 void write(const Puback& packet, Version version, const Layout& layout, wire::Writer& w);
 void write(const Pubrec& packet, Version version, const Layout& layout, wire::Writer& w);
 void write(const Pubrel& packet, Version version, const Layout& layout, wire::Writer& w);

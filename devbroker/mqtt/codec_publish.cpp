@@ -100,22 +100,34 @@ void read(wire::Reader& r, std::uint8_t flags, Version version, Publish& out) {
   out.payload.assign(payload.begin(), payload.end());
 }
 
+// A Publish is encoded through its view, so both paths write the same bytes.
 Layout layout(const Publish& p, Version version) {
+  return layout(view_of(p), version);
+}
+
+void write(const Publish& p, Version version, const Layout& l, wire::Writer& w) {
+  write(view_of(p), version, l, w);
+}
+
+Layout layout(const PublishView& p, Version version) {
+  static const Properties k_none;
   Layout l;
   std::size_t size = wire::field_size(p.topic.size()) + p.payload.size();
   if (p.qos != QoS::at_most_once) size += 2;
   if (version == Version::v5) {
-    l.properties = wire::checked_length(properties_size(p.properties));
+    l.properties = wire::checked_length(properties_size(p.properties ? *p.properties : k_none));
     size += with_prefix(l.properties);
   }
   l.remaining = wire::checked_length(size);
   return l;
 }
 
-void write(const Publish& p, Version version, const Layout& l, wire::Writer& w) {
+void write(const PublishView& p, Version version, const Layout& l, wire::Writer& w) {
+  static const Properties k_none;
   w.utf8(p.topic);
   if (p.qos != QoS::at_most_once) w.u16(p.packet_id);
-  if (version == Version::v5) write_properties(p.properties, l.properties, w);
+  if (version == Version::v5)
+    write_properties(p.properties ? *p.properties : k_none, l.properties, w);
   w.raw(p.payload);
 }
 

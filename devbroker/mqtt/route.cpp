@@ -2,6 +2,7 @@
 // (QoS downgrade, flow control, queues, expiry, topic aliases, maximum packet size).
 
 #include <algorithm>
+#include <optional>
 
 #include "common/log.h"
 #include "devbroker/mqtt/broker.h"
@@ -100,22 +101,24 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
 
 void Broker::send_publish(Connection& c, Session& s, const Delivery& d, std::uint16_t packet_id,
                           bool dup, TimePoint now) {
+  // The packet borrows the message's topic, payload and properties: one message may go to
+  // thousands of subscribers, and copying it for each was most of the cost of a delivery.
   const Message& m = *d.message;
-  Publish p;
-  p.dup = dup;
-  p.qos = d.qos;
-  p.retain = d.retain;
-  p.packet_id = packet_id;
-  p.payload = m.payload;
-  p.topic = m.topic;
+  PublishView p{dup, d.qos, d.retain, m.topic, packet_id, nullptr, m.payload};
+  std::optional<Properties> own;  // 5.0, when this delivery changes the message's properties
   if (c.version == Version::v5) {
-    p.properties = m.properties;
-    p.properties.subscription_identifiers = d.subscription_ids;
-    if (m.expires_at) {
-      // [MQTT-3.3.2-6] the interval forwarded is what is left of it.
-      const auto left = std::chrono::ceil<std::chrono::seconds>(*m.expires_at - now);
-      p.properties.message_expiry_interval =
-          static_cast<std::uint32_t>(std::max<std::int64_t>(left.count(), 1));
+    if (d.subscription_ids.empty() && !m.expires_at && c.client_topic_alias_maximum == 0) {
+      p.properties = &m.properties;
+    } else {
+      own = m.properties;
+      own->subscription_identifiers = d.subscription_ids;
+      if (m.expires_at) {
+        // [MQTT-3.3.2-6] the interval forwarded is what is left of it.
+        const auto left = std::chrono::ceil<std::chrono::seconds>(*m.expires_at - now);
+        own->message_expiry_interval =
+            static_cast<std::uint32_t>(std::max<std::int64_t>(left.count(), 1));
+      }
+      p.properties = &*own;
     }
   }
   if (c.client_maximum_packet_size != 0 &&
@@ -125,16 +128,16 @@ void Broker::send_publish(Connection& c, Session& s, const Delivery& d, std::uin
     if (packet_id != 0) s.erase_inflight(packet_id);
     return;
   }
-  if (c.client_topic_alias_maximum > 0) {
+  if (own && c.client_topic_alias_maximum > 0) {
     // Aliases only shrink a packet, so they are chosen after the size check.
     auto it = c.outbound_aliases.find(m.topic);
     if (it != c.outbound_aliases.end()) {
-      p.properties.topic_alias = it->second;
-      p.topic.clear();
+      own->topic_alias = it->second;
+      p.topic = {};
     } else if (c.outbound_aliases.size() < c.client_topic_alias_maximum) {
       const auto alias = static_cast<std::uint16_t>(c.outbound_aliases.size() + 1);
       c.outbound_aliases.emplace(m.topic, alias);
-      p.properties.topic_alias = alias;
+      own->topic_alias = alias;
     }
   }
   encode(p, c.version, c.output);

@@ -14,7 +14,10 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t k_read_chunk = 64 * 1024;
+// Reads start small and double while they come back full: an idle client costs half a kilobyte of
+// buffer, a busy one reads up to 64 KiB at a time.
+constexpr std::size_t k_first_read = 512;
+constexpr std::size_t k_max_read = 64 * 1024;
 constexpr auto k_stop_grace = std::chrono::seconds(2);
 constexpr auto k_stop_poll = std::chrono::milliseconds(20);
 constexpr auto k_linger = std::chrono::seconds(2);
@@ -28,7 +31,7 @@ class Link : public std::enable_shared_from_this<Link> {
       : m_host(host),
         m_id(id),
         m_stream(std::move(stream)),
-        m_read_buffer(k_read_chunk),
+        m_read_buffer(k_first_read),
         m_handshake_timer(host.m_io) {}
 
   void start() {
@@ -93,6 +96,8 @@ class Link : public std::enable_shared_from_this<Link> {
           self->m_host.m_broker.on_data(self->m_id, ByteView(self->m_read_buffer.data(), n),
                                         mqtt::Clock::now());
           self->m_host.flush();
+          const std::size_t size = self->m_read_buffer.size();
+          if (n == size && size < k_max_read) self->m_read_buffer.resize(2 * size);
           self->read();
         });
   }
