@@ -98,7 +98,7 @@ void Broker::handle_connect(Connection& c, Connect&& connect, TimePoint now) {
                          connect.password,
                          props.authentication_method,
                          c.peer};
-  c.pending_connect = std::move(connect);
+  c.pending_connect = std::make_unique<Connect>(std::move(connect));
   if (auto decision = m_authorizer.authenticate(request)) {
     complete_connect(c, std::move(*decision), now);
   }
@@ -221,11 +221,12 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
     s.expiry_interval = connect.clean_start ? 0 : max_expiry;
   }
   if (connect.will) {
-    s.will = PendingWill{*connect.will,
-                         c.identity,
-                         connect.client_id,
-                         connect.will->properties.will_delay_interval.value_or(0),
-                         {}};
+    s.will = std::make_unique<PendingWill>(
+        PendingWill{*connect.will,
+                    c.identity,
+                    connect.client_id,
+                    connect.will->properties.will_delay_interval.value_or(0),
+                    {}});
   }
   c.session = &s;
   return s;

@@ -3,7 +3,7 @@
 // the connection (one network link, from CONNECT to close).
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,14 +51,14 @@ struct Session {
   std::shared_ptr<const Identity> identity;
 
   std::unordered_map<std::string, SubscriptionOptions> subscriptions;  // by filter as sent
-  std::deque<Inflight> inflight;                                       // in send order
-  std::deque<Delivery> queue;                                          // waiting to be sent
+  std::vector<Inflight> inflight;  // in send order; at most the client's receive maximum
+  std::list<Delivery> queue;       // waiting to be sent (a list allocates nothing while empty)
   std::unordered_set<std::uint16_t> incoming_qos2;  // PUBREC sent, PUBREL not yet received
   std::uint16_t last_packet_id = 0;
 
   std::uint32_t expiry_interval = 0;    // seconds after disconnect; 0xFFFFFFFF never
   std::optional<TimePoint> expires_at;  // set while disconnected
-  std::optional<PendingWill> will;      // armed while connected or during the will delay
+  std::unique_ptr<PendingWill> will;    // armed while connected or during the will delay
 
   // Scratch for routing one message: merges overlapping subscriptions of this session.
   std::uint64_t match_epoch = 0;
@@ -86,7 +86,7 @@ struct Connection {
   TimePoint last_received{};
   std::uint16_t keep_alive = 0;  // effective seconds; 0 = none
 
-  std::optional<Connect> pending_connect;  // while the authorizer decides
+  std::unique_ptr<Connect> pending_connect;  // while the authorizer decides
   Session* session = nullptr;
   std::shared_ptr<const Identity> identity;
   std::string client_id;
