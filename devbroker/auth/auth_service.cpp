@@ -419,11 +419,18 @@ AuthDecision AuthService::accept(std::shared_ptr<ClientIdentity> identity) const
   return d;
 }
 
-// Order: anonymous (no username) -> username syntax and organization -> by the password's
-// shape: a token (tkn_), an API key (sk_/rk_), else the native user's password. Every failure
-// after the username is "bad username or password", so nothing tells which part was wrong.
+// Order: a verified client certificate without a password (the certificate is the credential)
+// -> anonymous (no username) -> username syntax and organization -> by the password's shape: a
+// token (tkn_), an API key (sk_/rk_), else the native user's password. Every failure after the
+// username is "bad username or password", so nothing tells which part was wrong.
 void AuthService::authenticate(const mqtt::ConnectRequest& request, SysSeconds now,
                                std::function<void(AuthDecision)> done) {
+  // Under --allow-anonymous a client that names nobody stays anonymous; otherwise a verified
+  // certificate with no password makes the client the user its common name names.
+  if (request.certificate_name && !request.password &&
+      (request.username || !m_options.allow_anonymous)) {
+    return done(authenticate_certificate(request));
+  }
   if (!request.username) {
     if (request.password) {
       return done(refuse(ReasonCode::bad_username_or_password, "a password without a username"));
@@ -453,6 +460,31 @@ void AuthService::authenticate(const mqtt::ConnectRequest& request, SysSeconds n
   if (parse_api_key(secret))
     return authenticate_key(username->name, secret, request, now, std::move(done));
   authenticate_user(username->name, secret, std::move(done));
+}
+
+AuthDecision AuthService::authenticate_certificate(const mqtt::ConnectRequest& request) const {
+  const std::string& name = *request.certificate_name;
+  if (!validate_native_name(name)) {
+    return refuse(ReasonCode::bad_username_or_password,
+                  "the client certificate's name is not a valid MQTT user name");
+  }
+  // A username, when given, must name the same user in this organization.
+  if (request.username) {
+    auto username = parse_mqtt_username(*request.username);
+    const bool same = username && username->name == name &&
+                      (username->org_kind == OrgRefKind::short_id ? username->org == m_org.short_id
+                                                                  : username->org == m_org.id);
+    if (!same) {
+      return refuse(ReasonCode::bad_username_or_password,
+                    "the username does not match the client certificate");
+    }
+  }
+  auto identity = std::make_shared<ClientIdentity>();
+  identity->name = name;
+  identity->username = name + "@" + m_org.short_id;
+  identity->kind = "certificate";
+  identity->credential_id = "certificate:" + name;
+  return accept(std::move(identity));
 }
 
 void AuthService::authenticate_token(const std::string& name, const std::string& secret,

@@ -137,6 +137,7 @@ class AuthService {
   Result<void> reload_acl_locked();
   void revoke_sessions(const std::string& credential_id, mqtt::ReasonCode reason);
   mqtt::AuthDecision accept(std::shared_ptr<ClientIdentity> identity) const;
+  mqtt::AuthDecision authenticate_certificate(const mqtt::ConnectRequest& request) const;
   void authenticate_token(const std::string& name, const std::string& secret, SysSeconds now,
                           const std::function<void(mqtt::AuthDecision)>& done);
   void authenticate_key(const std::string& name, const std::string& secret,

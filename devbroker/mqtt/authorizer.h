@@ -31,6 +31,7 @@ struct ConnectRequest {
   std::optional<Bytes> password;
   std::optional<std::string> authentication_method;  // 5.0 enhanced auth (unsupported)
   std::string peer;                                  // remote address, for logs and allowlists
+  std::optional<std::string> certificate_name;       // CN of a verified client certificate (mTLS)
 };
 
 struct AuthDecision {

@@ -23,10 +23,12 @@ Connection* Broker::find_connection(ConnectionId id) {
   return it == m_connections.end() ? nullptr : it->second.get();
 }
 
-void Broker::on_open(ConnectionId id, std::string peer, TimePoint now) {
+void Broker::on_open(ConnectionId id, std::string peer, TimePoint now,
+                     std::optional<std::string> certificate_name) {
   auto c = std::make_unique<Connection>();
   c->id = id;
   c->peer = std::move(peer);
+  c->certificate_name = std::move(certificate_name);
   c->last_received = now;
   Connection& ref = *c;
   m_connections[id] = std::move(c);

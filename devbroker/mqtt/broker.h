@@ -47,8 +47,10 @@ class Broker {
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
-  /// A transport accepted connection `id` from `peer`.
-  void on_open(ConnectionId id, std::string peer, TimePoint now);
+  /// A transport accepted connection `id` from `peer`; `certificate_name` is the common name of
+  /// the client certificate the transport verified, if any.
+  void on_open(ConnectionId id, std::string peer, TimePoint now,
+               std::optional<std::string> certificate_name = std::nullopt);
   /// Bytes arrived on connection `id`.
   void on_data(ConnectionId id, ByteView data, TimePoint now);
   /// The transport closed connection `id`; the broker forgets it (its session may live on).

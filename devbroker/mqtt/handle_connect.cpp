@@ -97,7 +97,8 @@ void Broker::handle_connect(Connection& c, Connect&& connect, TimePoint now) {
                          connect.username,
                          connect.password,
                          props.authentication_method,
-                         c.peer};
+                         c.peer,
+                         c.certificate_name};
   c.pending_connect = std::make_unique<Connect>(std::move(connect));
   if (auto decision = m_authorizer.authenticate(request)) {
     complete_connect(c, std::move(*decision), now);

@@ -77,6 +77,7 @@ enum class ConnectionState { awaiting_connect, authenticating, connected, closin
 struct Connection {
   ConnectionId id = 0;
   std::string peer;
+  std::optional<std::string> certificate_name;  // CN of the verified client certificate (mTLS)
   ConnectionState state = ConnectionState::awaiting_connect;
   Version version = Version::v311;
 

@@ -59,7 +59,12 @@ class Link : public std::enable_shared_from_this<Link> {
         return;
       }
       self->m_opened = true;
-      self->m_host.m_broker.on_open(self->m_id, self->m_stream->peer(), mqtt::Clock::now());
+      std::optional<std::string> certificate_name;
+      if (auto cert = self->m_stream->client_certificate(); cert && !cert->common_name.empty()) {
+        certificate_name = cert->common_name;
+      }
+      self->m_host.m_broker.on_open(self->m_id, self->m_stream->peer(), mqtt::Clock::now(),
+                                    std::move(certificate_name));
       self->m_host.flush();
       self->read();
     });

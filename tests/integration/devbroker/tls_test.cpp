@@ -150,6 +150,25 @@ TEST_CASE("with --require-client-cert only clients with a dev CA certificate get
   }
 }
 
+TEST_CASE("a client certificate authenticates as the user it names, within that user's topics",
+          "[integration][tls][mtls][mosquitto]") {
+  DevBroker dev({"--require-client-cert"});  // no anonymous clients: the certificate is the login
+  TempDir dir;
+  REQUIRE(run_process({cs::test::cloudsignal_binary(), "dev", "issue-client-cert", "sensor-02",
+                       "--out", dir.path(), "--data-dir", dev.data_dir()},
+                      10s)
+              .exit_code == 0);
+  const std::vector<std::string> cert = {"--cafile", dev.ca_file(),
+                                         "--cert",   dir.path() + "/sensor-02.pem",
+                                         "--key",    dir.path() + "/sensor-02.key"};
+  for (const std::string v : {"mqttv311", "mqttv5"}) {
+    INFO(v);
+    CHECK(round_trip(dev, cert, "users/sensor-02/" + v, v));
+    // The starter rule gives the user its own subtree only: elsewhere nothing is delivered.
+    CHECK_FALSE(round_trip(dev, cert, "users/sensor-03/" + v, v));
+  }
+}
+
 TEST_CASE("dev --client-ca verifies client certificates against another CA",
           "[integration][tls][mtls][mosquitto]") {
   TempDir dir;

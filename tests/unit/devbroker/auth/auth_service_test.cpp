@@ -351,3 +351,50 @@ TEST_CASE("a flood of password checks beyond the queue is turned away as busy", 
   }
   CHECK(busy > 0);
 }
+
+TEST_CASE("a verified client certificate names the user when no password is sent", "[auth][mtls]") {
+  Fixture f;
+  auto decide = [&](std::optional<std::string> cert, std::optional<std::string> username,
+                    std::optional<std::string> password = std::nullopt) {
+    ConnectRequest r;
+    r.client_id = "c";
+    r.peer = "127.0.0.1:9";
+    r.certificate_name = std::move(cert);
+    r.username = std::move(username);
+    if (password) r.password = cs::Bytes(password->begin(), password->end());
+    AuthDecision out;
+    f.auth->authenticate(r, t0, [&](AuthDecision d) { out = std::move(d); });
+    return out;
+  };
+  auto d = decide("device-7", std::nullopt);
+  REQUIRE(d.accepted);
+  CHECK(d.identity->name == "device-7");
+  CHECK(d.identity->kind == "certificate");
+  // The starter rule gives the certificate's user its own topics, and nothing else.
+  CHECK(f.auth->may(*d.identity, "c", "users/device-7/t", cs::auth::Action::publish));
+  CHECK_FALSE(f.auth->may(*d.identity, "c", "users/other/t", cs::auth::Action::publish));
+
+  CHECK(decide("device-7", f.user("device-7")).accepted);
+  CHECK(decide("device-7", "device-7@" + f.org.id).accepted);
+  CHECK(decide("device-7", f.user("someone-else")).reason == ReasonCode::bad_username_or_password);
+  CHECK(decide("a/b", std::nullopt).reason == ReasonCode::bad_username_or_password);
+  CHECK(decide(std::nullopt, std::nullopt).reason == ReasonCode::not_authorized);
+}
+
+TEST_CASE("under --allow-anonymous a certificate client naming nobody stays anonymous",
+          "[auth][mtls]") {
+  cs::auth::AuthOptions options;
+  options.allow_anonymous = true;
+  Fixture f(options);
+  ConnectRequest r;
+  r.client_id = "c";
+  r.certificate_name = "device-7";
+  AuthDecision out;
+  f.auth->authenticate(r, t0, [&](AuthDecision d) { out = std::move(d); });
+  REQUIRE(out.accepted);
+  CHECK(out.identity->anonymous);
+  r.username = f.user("device-7");
+  f.auth->authenticate(r, t0, [&](AuthDecision d) { out = std::move(d); });
+  REQUIRE(out.accepted);
+  CHECK(out.identity->name == "device-7");
+}
