@@ -411,6 +411,17 @@ std::shared_ptr<const AclIndex> AuthService::acl() const {
 
 // MQTT decisions ------------------------------------------------------------------------------
 
+std::shared_ptr<ClientIdentity> AuthService::named_identity(const std::string& name,
+                                                            std::string kind,
+                                                            std::string credential_id) const {
+  auto identity = std::make_shared<ClientIdentity>();
+  identity->name = name;
+  identity->username = name + "@" + m_org.short_id;
+  identity->kind = std::move(kind);
+  identity->credential_id = std::move(credential_id);
+  return identity;
+}
+
 AuthDecision AuthService::accept(std::shared_ptr<ClientIdentity> identity) const {
   AuthDecision d;
   d.accepted = true;
@@ -479,11 +490,7 @@ AuthDecision AuthService::authenticate_certificate(const mqtt::ConnectRequest& r
                     "the username does not match the client certificate");
     }
   }
-  auto identity = std::make_shared<ClientIdentity>();
-  identity->name = name;
-  identity->username = name + "@" + m_org.short_id;
-  identity->kind = "certificate";
-  identity->credential_id = "certificate:" + name;
+  auto identity = named_identity(name, "certificate", "certificate:" + name);
   return accept(std::move(identity));
 }
 
@@ -504,11 +511,7 @@ void AuthService::authenticate_token(const std::string& name, const std::string&
     std::lock_guard lock(m_state_mutex);
     m_live_tokens[token->id] = token->expires_at;
   }
-  auto identity = std::make_shared<ClientIdentity>();
-  identity->name = name;
-  identity->username = name + "@" + m_org.short_id;
-  identity->kind = "token";
-  identity->credential_id = token_credential(token->id);
+  auto identity = named_identity(name, "token", token_credential(token->id));
   done(accept(std::move(identity)));
 }
 
@@ -530,11 +533,7 @@ void AuthService::authenticate_key(const std::string& name, const std::string& s
     return done(refuse(ReasonCode::not_authorized,
                        "the key's IP allowlist does not include " + request.peer));
   }
-  auto identity = std::make_shared<ClientIdentity>();
-  identity->name = name;
-  identity->username = name + "@" + m_org.short_id;
-  identity->kind = "api_key";
-  identity->credential_id = key_credential(key->id);
+  auto identity = named_identity(name, "api_key", key_credential(key->id));
   identity->full_access = key->type == "secret";
   if (!identity->full_access) {
     auto scopes = parse_scopes(key->scopes, m_options.topic_limits);
@@ -571,11 +570,7 @@ void AuthService::authenticate_user(const std::string& name, const std::string& 
   }
   if (!user)
     return done(refuse(ReasonCode::bad_username_or_password, "unknown user or wrong password"));
-  auto identity = std::make_shared<ClientIdentity>();
-  identity->name = name;
-  identity->username = name + "@" + m_org.short_id;
-  identity->kind = "user";
-  identity->credential_id = user_credential(name);
+  auto identity = named_identity(name, "user", user_credential(name));
   const std::string scope = user_credential(name);
   if (m_cache.find(scope, password, CredentialCache::Clock::now())) return done(accept(identity));
   const bool queued = m_bcrypt.submit(

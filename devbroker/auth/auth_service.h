@@ -136,6 +136,8 @@ class AuthService {
  private:
   Result<void> reload_acl_locked();
   void revoke_sessions(const std::string& credential_id, mqtt::ReasonCode reason);
+  std::shared_ptr<ClientIdentity> named_identity(const std::string& name, std::string kind,
+                                                 std::string credential_id) const;
   mqtt::AuthDecision accept(std::shared_ptr<ClientIdentity> identity) const;
   mqtt::AuthDecision authenticate_certificate(const mqtt::ConnectRequest& request) const;
   void authenticate_token(const std::string& name, const std::string& secret, SysSeconds now,
