@@ -55,17 +55,4 @@ class Authorizer {
                              std::string_view filter) = 0;
 };
 
-/// The authorizer used before any credential store exists: lets clients without credentials in
-/// when `allow_anonymous`, refuses every credential (there is nothing to check it against).
-class AnonymousAuthorizer final : public Authorizer {
- public:
-  explicit AnonymousAuthorizer(bool allow_anonymous) : m_allow_anonymous(allow_anonymous) {}
-  std::optional<AuthDecision> authenticate(const ConnectRequest& request) override;
-  bool may_publish(const Identity&, std::string_view, std::string_view) override { return true; }
-  bool may_subscribe(const Identity&, std::string_view, std::string_view) override { return true; }
-
- private:
-  bool m_allow_anonymous;
-};
-
 }  // namespace cs::mqtt
