@@ -9,6 +9,9 @@
 
 namespace cs::crypto {
 
+/// Lowercase letters and digits: the alphabet of the project's generated ids.
+inline constexpr std::string_view k_lowercase_alnum = "abcdefghijklmnopqrstuvwxyz0123456789";
+
 /// Returns `count` bytes from OpenSSL's CSPRNG; aborts if the generator cannot be seeded.
 Bytes random_bytes(std::size_t count);
 

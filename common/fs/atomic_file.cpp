@@ -36,7 +36,7 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
                                unsigned mode) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   auto temp = dir / ("." + path.filename().string() + ".tmp-" +
-                     crypto::random_string("abcdefghijklmnopqrstuvwxyz0123456789", 8));
+                     crypto::random_string(crypto::k_lowercase_alnum, 8));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return io_error("cannot create", temp, errno);
   // The umask may have narrowed `mode`; set it exactly (it never widens beyond `mode`).

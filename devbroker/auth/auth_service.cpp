@@ -176,16 +176,15 @@ Result<AuthService::IssuedToken> AuthService::create_token(const TokenRequest& r
 
   IssuedToken issued;
   issued.secret = new_token_secret();
-  issued.record =
-      store::TokenRecord{"tok_" + crypto::random_string("abcdefghijklmnopqrstuvwxyz0123456789", 16),
-                         token_hash(issued.secret),
-                         request.user_email,
-                         name,
-                         request.provider,
-                         request.integration_id,
-                         now,
-                         now + *ttl,
-                         std::nullopt};
+  issued.record = store::TokenRecord{"tok_" + crypto::random_string(crypto::k_lowercase_alnum, 16),
+                                     token_hash(issued.secret),
+                                     request.user_email,
+                                     name,
+                                     request.provider,
+                                     request.integration_id,
+                                     now,
+                                     now + *ttl,
+                                     std::nullopt};
   std::vector<std::string> replaced;
   {
     std::lock_guard db(m_db_mutex);
@@ -387,7 +386,7 @@ Result<void> AuthService::reload_acl_locked() {
 }
 
 Result<store::AclRuleRecord> AuthService::add_rule(AclRule rule, SysSeconds now) {
-  rule.id = "acl_" + crypto::random_string("abcdefghijklmnopqrstuvwxyz0123456789", 12);
+  rule.id = "acl_" + crypto::random_string(crypto::k_lowercase_alnum, 12);
   if (auto ok = validate_rule(rule, m_options.topic_limits); !ok) return fail(ok.error());
   std::lock_guard db(m_db_mutex);
   auto inserted = m_store.repos().acl.insert(store::AclRuleRecord{

@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::string_view k_short_id_prefix = "org_";
 constexpr std::size_t k_short_id_length = 12;
-constexpr std::string_view k_short_id_alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 constexpr std::string_view k_bad_identity = "bad_identity";
 constexpr std::array<std::size_t, 4> k_suffix_lengths = {8, 16, 32, 64};
 
@@ -144,7 +143,7 @@ Result<MqttUsername> parse_mqtt_username(std::string_view username) {
 
 std::string generate_org_short_id() {
   std::string out(k_short_id_prefix);
-  out.append(crypto::random_string(k_short_id_alphabet, k_short_id_length));
+  out.append(crypto::random_string(crypto::k_lowercase_alnum, k_short_id_length));
   return out;
 }
 

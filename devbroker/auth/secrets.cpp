@@ -13,7 +13,6 @@ constexpr std::string_view k_token_prefix = "tkn_";
 constexpr std::size_t k_token_entropy = 24;  // bytes -> 32 base64url characters
 constexpr std::size_t k_key_id_length = 12;
 constexpr std::size_t k_key_entropy = 24;
-constexpr std::string_view k_id_alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 constexpr std::string_view k_password_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -54,7 +53,8 @@ std::chrono::sys_seconds refresh_recommended_at(std::chrono::sys_seconds issued,
 }
 
 NewApiKey new_api_key(KeyType type) {
-  return new_api_key(type, "key_" + crypto::random_string(k_id_alphabet, k_key_id_length));
+  return new_api_key(type,
+                     "key_" + crypto::random_string(crypto::k_lowercase_alnum, k_key_id_length));
 }
 
 NewApiKey new_api_key(KeyType type, std::string_view id) {
@@ -77,7 +77,8 @@ std::optional<ParsedApiKey> parse_api_key(std::string_view secret) {
   }
   if (secret.size() != 3 + k_key_id_length + 32) return std::nullopt;
   const std::string_view id_part = secret.substr(3, k_key_id_length);
-  if (id_part.find_first_not_of(k_id_alphabet) != std::string_view::npos) return std::nullopt;
+  if (id_part.find_first_not_of(crypto::k_lowercase_alnum) != std::string_view::npos)
+    return std::nullopt;
   if (!std::all_of(secret.begin() + 3 + k_key_id_length, secret.end(), is_base64url_char)) {
     return std::nullopt;
   }

@@ -201,7 +201,7 @@ Result<Issued> create_ca(SystemTime now) {
   auto key = generate_key();
   if (!key) return fail(key.error());
   const std::string name =
-      "cloudsignal dev CA " + crypto::random_string("abcdefghijklmnopqrstuvwxyz0123456789", 8);
+      "cloudsignal dev CA " + crypto::random_string(crypto::k_lowercase_alnum, 8);
   auto cert = new_certificate(key->get(), name, now, k_ca_lifetime);
   if (!cert) return fail(cert.error());
   X509* c = cert->get();

@@ -9,12 +9,6 @@
 #include "devbroker/mqtt/codec.h"
 
 namespace cs::mqtt {
-namespace {
-
-constexpr std::string_view k_client_id_alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-}  // namespace
-
 std::string describe(const Connection& c) {
   std::string out;
   if (!c.client_id.empty()) {
@@ -75,7 +69,7 @@ void Broker::handle_connect(Connection& c, Connect&& connect, TimePoint now) {
       return refuse_connect(c, ReasonCode::client_identifier_not_valid,
                             "an empty client identifier needs clean session");
     }
-    connect.client_id = "auto-" + crypto::random_string(k_client_id_alphabet, 20);
+    connect.client_id = "auto-" + crypto::random_string(crypto::k_lowercase_alnum, 20);
     if (connect.version == Version::v5) c.pending_assigned_id = true;
   }
   if (connect.will) {
