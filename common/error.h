@@ -32,6 +32,7 @@ struct Error {
   std::string message;  // one sentence a person can act on; never contains a secret
   std::string hint;     // optional: what to do next
   std::string reason;   // optional machine detail, e.g. an IDENTITY.md refusal reason
+  long retry_after = 0;  // rate_limited: seconds until a retry may succeed (Retry-After)
 
   Error() = default;
   Error(ErrorCode code_, std::string message_, std::string hint_ = {}, std::string reason_ = {})

@@ -8,10 +8,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/fs/atomic_file.h"
 #include "common/log.h"
 #include "common/version.h"
+#include "devbroker/api/api_server.h"
 #include "devbroker/auth/auth_service.h"
 #include "devbroker/auth/service_authorizer.h"
 #include "devbroker/certs/dev_ca.h"
@@ -41,6 +43,7 @@ std::string dev_json(const DevInfo& info) {
     return path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path.string());
   };
   nlohmann::json j = {{"pid", info.pid},
+                      {"api_url", info.api_url},
                       {"mqtt_url", info.mqtt_url},
                       {"mqtts_url", info.mqtts_url},
                       {"ws_url", info.ws_url},
@@ -171,6 +174,23 @@ Result<std::uint16_t> with_port_hint(Result<std::uint16_t> bound, std::string_vi
   return fail(std::move(error));
 }
 
+// Messages from the HTTP API reach the broker on its own loop; `done` runs there once routed.
+api::Publisher make_publisher(asio::io_context& io, mqtt::Broker*& broker, net::BrokerHost*& host) {
+  return
+      [&io, &broker, &host](api::PublishCommand command, std::function<void(Result<void>)> done) {
+        asio::post(io, [&broker, &host, command = std::move(command), done = std::move(done)] {
+          mqtt::Message message;
+          message.topic = std::move(command.topic);
+          message.payload.assign(command.payload.begin(), command.payload.end());
+          message.qos = static_cast<mqtt::QoS>(command.qos);
+          message.retain = command.retain;
+          broker->publish(std::move(message), mqtt::Clock::now());
+          host->flush();
+          done({});
+        });
+      };
+}
+
 }  // namespace
 
 Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready) {
@@ -252,7 +272,16 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
           }),
       "--wss-port");
   if (!wss_port) return fail(wss_port.error());
+
+  api::ApiDeps api_deps{auth, make_publisher(io, loop.broker, loop.host), wall_now, {}};
+  api::ApiServer api(std::move(api_deps));
+  auto http_port = api.bind(address, m_options.http_port);
+  if (!http_port) return fail(http_port.error());
+  api.deps().urls = {url("http", address, *http_port), url("mqtt", address, *mqtt_port),
+                     url("mqtts", address, *mqtts_port), url("ws", address, *ws_port, "/mqtt"),
+                     url("wss", address, *wss_port, "/mqtt")};
   host.start();
+  api.start();
 
   // Expired tokens end their sessions within a second.
   asio::steady_timer sweeper(io);
@@ -267,6 +296,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
 
   DevInfo info;
   info.pid = static_cast<int>(::getpid());
+  info.api_url = api.deps().urls.api;
   info.mqtt_url = url("mqtt", address, *mqtt_port);
   info.mqtts_url = url("mqtts", address, *mqtts_port);
   info.ws_url = url("ws", address, *ws_port, "/mqtt");
@@ -281,12 +311,17 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
 
   bool stopping = false;
+  std::thread api_stopper;
   auto shut_down = [&] {
     if (stopping) return;
     stopping = true;
     log::info("stopping");
     sweeper.cancel();
-    host.stop([&io] { io.stop(); });
+    // The API drains on a thread of its own: a request in progress may still need this loop.
+    api_stopper = std::thread([&] {
+      api.stop();
+      asio::post(io, [&] { host.stop([&io] { io.stop(); }); });
+    });
   };
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int) {
@@ -296,6 +331,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
 
   on_ready(info);
   io.run();
+  if (api_stopper.joinable()) api_stopper.join();
   m_state->shut_down = nullptr;
 
   std::error_code ignored;

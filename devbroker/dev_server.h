@@ -17,7 +17,8 @@ namespace cs::devbroker {
 struct DevOptions {
   std::filesystem::path data_dir;  // where dev.json, certs/ (and later the state) live
   std::string host = "127.0.0.1";
-  std::uint16_t mqtt_port = 1883;   // each port: 0 = a free port
+  std::uint16_t http_port = 18080;  // the HTTP API; each port: 0 = a free port
+  std::uint16_t mqtt_port = 1883;
   std::uint16_t mqtts_port = 8883;  // MQTT over TLS
   std::uint16_t ws_port = 18884;    // MQTT over WebSocket
   std::uint16_t wss_port = 18885;   // MQTT over WebSocket over TLS
@@ -34,6 +35,7 @@ struct DevOptions {
 /// What a running dev server serves, as written to `<data-dir>/dev.json`.
 struct DevInfo {
   int pid = 0;
+  std::string api_url;
   std::string mqtt_url;
   std::string mqtts_url;
   std::string ws_url;

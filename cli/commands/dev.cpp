@@ -33,6 +33,7 @@ void add_dev(CLI::App& app, Context& ctx, Action& action) {
   dev->add_option("--data-dir", options->data_dir,
                   "Directory for state, certificates and dev.json (default ~/.cloudsignal/dev)");
   dev->add_option("--host", options->host, "Address to listen on")->capture_default_str();
+  add_port(*dev, "--http-port", options->http_port, "HTTP API");
   add_port(*dev, "--mqtt-port", options->mqtt_port, "MQTT over TCP");
   add_port(*dev, "--mqtts-port", options->mqtts_port, "MQTT over TLS");
   add_port(*dev, "--ws-port", options->ws_port, "MQTT over WebSocket");
@@ -93,6 +94,7 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
   devbroker::DevOptions dev;
   dev.data_dir = *data_dir;
   dev.host = options.host;
+  dev.http_port = options.http_port;
   dev.mqtt_port = options.mqtt_port;
   dev.mqtts_port = options.mqtts_port;
   dev.ws_port = options.ws_port;
@@ -108,6 +110,7 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
   devbroker::DevServer server(std::move(dev));
   auto result = server.run([&](const devbroker::DevInfo& info) {
     ctx.out << "cloudsignal dev " << k_version << " is running\n";
+    banner_line(ctx.out, "API", info.api_url);
     banner_line(ctx.out, "MQTT", info.mqtt_url);
     banner_line(ctx.out, "MQTTS", info.mqtts_url);
     banner_line(ctx.out, "WS", info.ws_url);

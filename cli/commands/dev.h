@@ -15,6 +15,7 @@ namespace cs::cli {
 struct DevCommandOptions {
   std::string data_dir;  // empty = ~/.cloudsignal/dev
   std::string host = "127.0.0.1";
+  std::uint16_t http_port = 18080;
   std::uint16_t mqtt_port = 1883;
   std::uint16_t mqtts_port = 8883;
   std::uint16_t ws_port = 18884;

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
+#include <utility>
 
 #include "common/crypto/bcrypt.h"
 #include "common/crypto/constant_time.h"
@@ -517,45 +518,61 @@ void AuthService::authenticate_token(const std::string& name, const std::string&
 void AuthService::authenticate_key(const std::string& name, const std::string& secret,
                                    const mqtt::ConnectRequest& request, SysSeconds now,
                                    std::function<void(AuthDecision)> done) {
-  const auto parsed = *parse_api_key(secret);
-  std::optional<store::ApiKeyRecord> key;
+  verify_api_key(secret, request.peer, now, [this, name, done](Result<KeyAccess> key) {
+    if (!key) {
+      const auto reason = key.error().code == ErrorCode::forbidden ? ReasonCode::not_authorized
+                          : key.error().code == ErrorCode::unavailable
+                              ? ReasonCode::server_busy
+                              : ReasonCode::bad_username_or_password;
+      return done(refuse(reason, key.error().message));
+    }
+    auto identity = named_identity(name, "api_key", key_credential(key->record.id));
+    identity->full_access = key->full_access();
+    identity->scopes = std::move(key->scopes);
+    done(accept(std::move(identity)));
+  });
+}
+
+void AuthService::verify_api_key(const std::string& secret, const std::string& peer, SysSeconds now,
+                                 std::function<void(Result<KeyAccess>)> done) {
+  const auto parsed = parse_api_key(secret);
+  if (!parsed) return done(fail(ErrorCode::unauthorized, "not an API key"));
+  std::optional<store::ApiKeyRecord> record;
   {
     std::lock_guard db(m_db_mutex);
-    auto found = m_store.repos().api_keys.find(parsed.id);
-    if (!found) return done(refuse(ReasonCode::server_unavailable, found.error().message));
-    key = std::move(*found);
+    auto found = m_store.repos().api_keys.find(parsed->id);
+    if (!found) return done(fail(ErrorCode::unavailable, found.error().message));
+    record = std::move(*found);
   }
-  if (!key || key->revoked_at || !secret.starts_with(key->prefix)) {
-    return done(refuse(ReasonCode::bad_username_or_password, "unknown or revoked API key"));
+  if (!record || record->revoked_at || !secret.starts_with(record->prefix)) {
+    return done(fail(ErrorCode::unauthorized, "unknown or revoked API key"));
   }
-  if (!peer_allowed(request.peer, key->ip_allowlist)) {
-    return done(refuse(ReasonCode::not_authorized,
-                       "the key's IP allowlist does not include " + request.peer));
+  if (!peer_allowed(peer, record->ip_allowlist)) {
+    return done(fail(ErrorCode::forbidden, "the key's IP allowlist does not include " + peer));
   }
-  auto identity = named_identity(name, "api_key", key_credential(key->id));
-  identity->full_access = key->type == "secret";
-  if (!identity->full_access) {
-    auto scopes = parse_scopes(key->scopes, m_options.topic_limits);
-    if (!scopes)
-      return done(refuse(ReasonCode::server_unavailable, "the key's scopes are damaged"));
-    identity->scopes = std::move(*scopes);
+  KeyAccess access{std::move(*record), {}};
+  if (!access.full_access()) {
+    auto scopes = parse_scopes(access.record.scopes, m_options.topic_limits);
+    if (!scopes) return done(fail(ErrorCode::internal, "the key's scopes are damaged"));
+    access.scopes = std::move(*scopes);
   }
-  auto finish = [this, id = key->id, now, identity, done](bool matched) {
-    if (!matched) return done(refuse(ReasonCode::bad_username_or_password, "wrong API key"));
+  const std::string hash = std::exchange(access.record.hash, {});
+  const std::string scope = key_credential(access.record.id);
+  auto finish = [this, now, access = std::move(access), done](bool matched) mutable {
+    if (!matched) return done(fail(ErrorCode::unauthorized, "wrong API key"));
     std::lock_guard db(m_db_mutex);
-    if (auto ok = m_store.repos().api_keys.record_use(id, now); !ok) {
-      log::warn("could not count a use of key " + id + ": " + ok.error().message);
+    if (auto ok = m_store.repos().api_keys.record_use(access.record.id, now); !ok) {
+      log::warn("could not count a use of key " + access.record.id + ": " + ok.error().message);
     }
-    done(accept(identity));
+    done(std::move(access));
   };
-  const std::string scope = key_credential(key->id);
   if (m_cache.find(scope, secret, CredentialCache::Clock::now())) return finish(true);
-  const bool queued =
-      m_bcrypt.submit(secret, key->hash, [this, scope, secret, finish](bool matched) {
+  const bool queued = m_bcrypt.submit(
+      secret, hash, [this, scope, secret, finish = std::move(finish)](bool matched) mutable {
         if (matched) m_cache.remember(scope, secret, scope, CredentialCache::Clock::now());
         finish(matched);
       });
-  if (!queued) done(refuse(ReasonCode::server_busy, "too many credential checks in progress"));
+  if (!queued) done(fail(ErrorCode::unavailable, "too many credential checks in progress"));
 }
 
 void AuthService::authenticate_user(const std::string& name, const std::string& password,

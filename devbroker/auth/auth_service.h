@@ -53,6 +53,8 @@ class AuthService {
   AuthService& operator=(const AuthService&) = delete;
 
   const store::OrgRecord& org() const { return m_org; }
+  /// The topic limits rules, scopes and checks are held to.
+  const mqtt::TopicLimits& topic_limits() const { return m_options.topic_limits; }
 
   /// Loads the access list from the store; call once before serving.
   Result<void> load();
@@ -116,6 +118,19 @@ class AuthService {
   /// Revokes key `id` and ends its sessions.
   Result<void> revoke_key(std::string_view id, SysSeconds now);
   Result<std::vector<store::ApiKeyRecord>> list_keys();
+
+  /// A verified API key: its record (without the secret) and, for a restricted key, its scopes.
+  struct KeyAccess {
+    store::ApiKeyRecord record;
+    std::vector<Scope> scopes;
+    bool full_access() const { return record.type == "secret"; }
+  };
+  /// Checks the API key `secret` presented from `peer` ("1.2.3.4:5"; its IP allowlist applies)
+  /// and counts a use; `done` runs once, inline when the check is cached, else on a bcrypt
+  /// worker, with the key or unauthorized (unknown, revoked, wrong), forbidden (address not
+  /// allowed) or unavailable (busy).
+  void verify_api_key(const std::string& secret, const std::string& peer, SysSeconds now,
+                      std::function<void(Result<KeyAccess>)> done);
 
   // Access lists ----------------------------------------------------------------------------
   /// Appends `rule` (its id is generated) after validating it.

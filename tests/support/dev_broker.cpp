@@ -23,9 +23,10 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
     data_dir = m_temp->path();
   }
   m_data_dir = data_dir;
-  std::vector<std::string> argv = {cloudsignal_binary(), "dev", "--mqtt-port", "0",
-                                   "--mqtts-port",       "0",   "--ws-port",   "0",
-                                   "--wss-port",         "0",   "--data-dir",  m_data_dir};
+  std::vector<std::string> argv = {cloudsignal_binary(), "dev",     "--http-port",  "0",
+                                   "--mqtt-port",        "0",       "--mqtts-port", "0",
+                                   "--ws-port",          "0",       "--wss-port",   "0",
+                                   "--data-dir",         m_data_dir};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   m_process = std::make_unique<BackgroundProcess>(argv);
 
@@ -40,6 +41,7 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
       const auto j = nlohmann::json::parse(text, nullptr, false);
       if (!j.is_discarded() && j.contains("mqtt_url") && j.value("pid", 0) == m_process->pid()) {
         m_mqtt_port = url_port(j["mqtt_url"].get<std::string>());
+        m_http_port = url_port(j.value("api_url", ""));
         m_org_short_id = j.value("org_short_id", "");
         m_admin_key_file = j.value("admin_key_file", "");
         m_mqtts_port = url_port(j.value("mqtts_url", ""));

@@ -19,6 +19,8 @@ class DevBroker {
   ~DevBroker();
 
   int mqtt_port() const { return m_mqtt_port; }
+  /// The port of dev.json's api_url (the HTTP API).
+  int http_port() const { return m_http_port; }
   const std::string& org_short_id() const { return m_org_short_id; }
   /// The admin sk_ key from `admin_key_file`.
   std::string admin_key() const;
@@ -38,6 +40,7 @@ class DevBroker {
   std::string m_data_dir;
   std::unique_ptr<BackgroundProcess> m_process;
   int m_mqtt_port = 0;
+  int m_http_port = 0;
   std::string m_org_short_id;
   std::string m_admin_key_file;
   int m_mqtts_port = 0;

@@ -1,0 +1,51 @@
+#pragma once
+// Token buckets keyed by who is asking (an API key, a session, an address): `rate` requests per
+// second with bursts of `burst`. Thread-safe; the clock is passed in. The number of buckets is
+// bounded: when full, buckets that have refilled completely (which limit nothing) are dropped,
+// and if none has, the stalest one is.
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace cs::api {
+
+struct RateLimit {
+  double rate = 100;   // tokens per second
+  double burst = 200;  // bucket size
+};
+
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit RateLimiter(RateLimit limit, std::size_t max_keys = 10000)
+      : m_limit(limit), m_max_keys(max_keys) {}
+
+  /// Takes one token from `key`'s bucket at `now`: zero when allowed, else how long until a
+  /// token is available (for Retry-After).
+  std::chrono::milliseconds take(const std::string& key, Clock::time_point now);
+
+  /// How long until `key`'s bucket holds a token at `now`, without taking one.
+  std::chrono::milliseconds wait_time(const std::string& key, Clock::time_point now);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    Clock::time_point updated;
+  };
+  Bucket& bucket(const std::string& key, Clock::time_point now);
+  void make_room(Clock::time_point now);
+
+  RateLimit m_limit;
+  std::size_t m_max_keys;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, Bucket> m_buckets;
+};
+
+/// Whole seconds for a Retry-After header: `wait` rounded up, at least 1.
+long retry_after_seconds(std::chrono::milliseconds wait);
+
+}  // namespace cs::api
