@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/commands/bench.h"
+#include "cli/commands/completion.h"
 #include "cli/commands/dev.h"
 #include "common/error.h"
 #include "common/version.h"
@@ -36,6 +37,7 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
   Action action;
   add_dev(app, ctx, action);
   add_bench(app, ctx, action);
+  add_completion(app, ctx, action);
 
   // CLI11 parses a reversed argv vector (last argument first).
   std::vector<std::string> reversed(args.rbegin(), args.rend());

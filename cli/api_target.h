@@ -1,0 +1,67 @@
+#pragma once
+// Where API commands send requests, and with which credential. Precedence everywhere: flags >
+// environment (CLOUDSIGNAL_API_URL, CLOUDSIGNAL_API_KEY, CLOUDSIGNAL_PROFILE) > the profile >
+// defaults (the cloud). `--dev` targets the local broker that `cloudsignal dev` runs, from its
+// dev.json and admin key.
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "cli/context.h"
+#include "common/http/client.h"
+#include "common/result.h"
+
+namespace cs::cli {
+
+inline constexpr std::string_view k_cloud_api_url = "https://api.cloudsignal.io";
+
+/// The flags every API command shares (set on the top-level app, usable after any command).
+struct ApiFlags {
+  std::string api_url;
+  std::string profile;
+  bool dev = false;
+  std::string dev_data_dir;  // --dev with another data directory than ~/.cloudsignal/dev
+};
+
+/// Adds --api-url, --profile, --dev and --dev-dir to `app`.
+void add_api_flags(CLI::App& app, ApiFlags& flags);
+
+/// What a running `cloudsignal dev` wrote to `<data-dir>/dev.json`.
+struct DevRuntime {
+  std::string api_url;
+  std::string mqtt_url;
+  std::string mqtts_url;
+  std::string ws_url;
+  std::string wss_url;
+  std::filesystem::path ca_file;  // empty when the broker uses the user's own certificate
+  std::filesystem::path admin_key_file;
+  std::string org_id;
+  std::string org_short_id;
+};
+
+/// Reads `<data_dir>/dev.json`; unreachable (with a hint to start `cloudsignal dev`) when the
+/// file is absent, invalid_request when it is damaged.
+Result<DevRuntime> read_dev_runtime(const std::filesystem::path& data_dir);
+
+/// `~/.cloudsignal/dev` unless `flag` names another directory.
+Result<std::filesystem::path> dev_runtime_dir(const std::string& flag, Context& ctx);
+
+/// Reads the admin key file `path`, trimmed; never echoes the key in errors.
+Result<std::string> read_key_file(const std::filesystem::path& path);
+
+struct ApiTarget {
+  http::Url url;
+  std::optional<std::string> bearer;  // an API key or a CLI session's access token
+  std::string ca_file;                // trusted besides the system CAs (the dev CA)
+  std::string source;                 // for messages: "--dev", "CLOUDSIGNAL_API_KEY", ...
+};
+
+/// Resolves where API commands go from `flags`, the environment and the defaults.
+Result<ApiTarget> resolve_api_target(const ApiFlags& flags, Context& ctx);
+
+/// An HTTP client for `target`.
+http::Client api_client(const ApiTarget& target);
+
+}  // namespace cs::cli
