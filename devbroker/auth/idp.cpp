@@ -76,6 +76,12 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, std::string_view
                                              SteadyTime steady_now) const {
   auto rules = rules_for(p);
   if (!rules) return fail(rules.error());
+  return verify(p, *rules, token, now, steady_now);
+}
+
+Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, const ProviderRules& rules,
+                                             std::string_view token, std::chrono::sys_seconds now,
+                                             SteadyTime steady_now) const {
   auto jws = jwt::parse_jws(token);
   if (!jws) return fail(jws.error());
 
@@ -84,23 +90,23 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, std::string_view
   const std::string claimed = jws->payload.value("iss", json()).is_string()
                                   ? jws->payload["iss"].get<std::string>()
                                   : std::string();
-  const IssuerRule* issuer = &rules->issuers.front();
-  for (const auto& rule : rules->issuers) {
+  const IssuerRule* issuer = &rules.issuers.front();
+  for (const auto& rule : rules.issuers) {
     if (rule.issuer == claimed) issuer = &rule;
   }
 
   jwt::VerifyOptions options;
   options.issuer = issuer->issuer;
-  options.audience = rules->audience;
-  options.leeway = rules->leeway;
-  options.kid_rule = rules->kid_rule;
-  options.authorized_parties = rules->authorized_parties;
-  options.allowed_algs = rules->algs;
+  options.audience = rules.audience;
+  options.leeway = rules.leeway;
+  options.kid_rule = rules.kid_rule;
+  options.authorized_parties = rules.authorized_parties;
+  options.allowed_algs = rules.algs;
 
   const auto token_alg = jwt::alg_from_name(jws->header.alg);
-  if (rules->hmac_secret) {
+  if (rules.hmac_secret) {
     options.allowed_algs.push_back(jwt::Alg::hs256);
-    auto secret = jwt::Key::from_secret(as_bytes(*rules->hmac_secret));
+    auto secret = jwt::Key::from_secret(as_bytes(*rules.hmac_secret));
     if (!secret) return fail(secret.error());
     options.keys.push_back(std::move(*secret));
   }
@@ -121,11 +127,10 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, std::string_view
 
   auto claims = jwt::verify(token, options, now);
   if (!claims) return fail(claims.error());
-  return identity_from(p, *rules, std::move(*claims));
+  return identity_from(p, rules, std::move(*claims));
 }
 
-Result<std::size_t> find_provider_for_token(const std::vector<Provider>& providers,
-                                            std::string_view token) {
+Result<std::string> token_issuer(std::string_view token) {
   auto jws = jwt::parse_jws(token);
   if (!jws) return fail(jws.error());
   const auto iss = jws->payload.find("iss");
@@ -133,16 +138,22 @@ Result<std::size_t> find_provider_for_token(const std::vector<Provider>& provide
     return jwt::refuse(Refusal::missing_claim,
                        "the token has no issuer ('iss') to choose a provider by");
   }
+  return iss->get<std::string>();
+}
+
+Result<std::size_t> find_provider_for_token(const std::vector<Provider>& providers,
+                                            std::string_view token) {
+  auto iss = token_issuer(token);
+  if (!iss) return fail(iss.error());
   for (std::size_t i = 0; i < providers.size(); ++i) {
     if (!providers[i].enabled) continue;
     auto rules = rules_for(providers[i]);
     if (!rules) continue;
     for (const auto& rule : rules->issuers) {
-      if (rule.issuer == iss->get_ref<const std::string&>()) return i;
+      if (rule.issuer == *iss) return i;
     }
   }
-  return fail(ErrorCode::provider_not_found,
-              "no enabled provider has the token's issuer " + iss->get<std::string>(),
+  return fail(ErrorCode::provider_not_found, "no enabled provider has the token's issuer " + *iss,
               "name the provider, or add one with this issuer");
 }
 

@@ -67,14 +67,22 @@ class IdpVerifier {
   /// when the provider's keys cannot be had.
   Result<VerifiedIdentity> verify(const Provider& provider, std::string_view token,
                                   std::chrono::sys_seconds now, SteadyTime steady_now) const;
+  /// The same with `rules`, which must be rules_for(`provider`), computed once by the caller.
+  Result<VerifiedIdentity> verify(const Provider& provider, const ProviderRules& rules,
+                                  std::string_view token, std::chrono::sys_seconds now,
+                                  SteadyTime steady_now) const;
 
  private:
   KeyCache& m_cache;
   const DevIdentityProvider* m_dev;
 };
 
+/// The (unverified) `iss` of `token`: invalid_token with reason malformed (or too_large,
+/// crit_unsupported) when the token cannot be read, missing_claim when it has no string `iss`.
+Result<std::string> token_issuer(std::string_view token);
+
 /// The index of the enabled provider whose issuer equals the token's (unverified) `iss`;
-/// provider_not_found when none does, invalid_token/malformed when the token cannot be read.
+/// provider_not_found when none does, token_issuer's errors when there is no `iss` to match.
 Result<std::size_t> find_provider_for_token(const std::vector<Provider>& providers,
                                             std::string_view token);
 

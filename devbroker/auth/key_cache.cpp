@@ -40,11 +40,18 @@ std::optional<std::chrono::seconds> parse_max_age(std::string_view value) {
   return std::nullopt;
 }
 
-KeyCache::Entry& KeyCache::entry(const KeyLocation& location) {
+std::shared_ptr<KeyCache::Entry> KeyCache::entry(const KeyLocation& location) {
+  // The format and the expected issuer are part of the key: the same URL read as another kind
+  // of document, or checked against another issuer, must not share an answer.
+  std::string key = location.url;
+  key.append("\n")
+      .append(std::to_string(static_cast<int>(location.format)))
+      .append("\n")
+      .append(location.expected_issuer);
   std::lock_guard lock(m_mutex);
-  auto& slot = m_entries[location.url];
-  if (!slot) slot = std::make_unique<Entry>();
-  return *slot;
+  auto& slot = m_entries[key];
+  if (!slot) slot = std::make_shared<Entry>();
+  return slot;
 }
 
 void KeyCache::clear() {
@@ -82,32 +89,48 @@ Result<std::pair<std::vector<jwt::Key>, std::chrono::seconds>> KeyCache::load(
   return std::make_pair(std::move(set->keys), max_age.value_or(k_default_key_ttl));
 }
 
+void KeyCache::refresh(Entry& e, const KeyLocation& location, SteadyTime now,
+                       std::unique_lock<std::mutex>& lock) {
+  e.last_attempt = now;
+  e.fetching = true;
+  lock.unlock();
+  auto loaded = load(location);
+  lock.lock();
+  e.fetching = false;
+  if (loaded) {
+    e.keys = std::make_shared<const std::vector<jwt::Key>>(std::move(loaded->first));
+    e.fresh_until = now + loaded->second;
+    e.last_error.reset();
+  } else {
+    if (e.keys) log::warn(loaded.error().message + "; using the keys fetched before");
+    e.last_error = std::move(loaded.error());
+  }
+  e.fetched.notify_all();
+}
+
 Result<std::vector<jwt::Key>> KeyCache::keys(const KeyLocation& location,
                                              const std::optional<std::string>& kid,
                                              SteadyTime now) {
-  Entry& e = entry(location);
-  std::lock_guard lock(e.mutex);
-  const bool fresh = e.have_keys && now < e.fresh_until;
-  const bool kid_unknown = e.have_keys && kid && !has_kid(e.keys, *kid);
-  const bool may_retry = !e.last_attempt || now - *e.last_attempt >= k_refetch_interval;
-  const bool need_fetch = !e.have_keys || !fresh || kid_unknown;
-  // Stale keys are refetched; a missing kid may refetch at most once per interval, and so may a
-  // failing endpoint, so a flood of bad tokens never becomes a flood of requests.
-  if (need_fetch && may_retry) {
-    e.last_attempt = now;
-    auto loaded = load(location);
-    if (loaded) {
-      e.keys = std::move(loaded->first);
-      e.have_keys = true;
-      e.fresh_until = now + loaded->second;
-    } else if (!e.have_keys) {
-      return fail(loaded.error());
-    } else {
-      log::warn(loaded.error().message + "; using the keys fetched before");
+  const auto e = entry(location);
+  std::unique_lock lock(e->mutex);
+  const bool fresh = e->keys && now < e->fresh_until;
+  const bool kid_unknown = e->keys && kid && !has_kid(*e->keys, *kid);
+  if (!e->keys || !fresh || kid_unknown) {
+    if (e->fetching) {
+      // Stale keys serve while another thread refreshes them; a caller whose answer depends on
+      // that fetch waits for it rather than starting another.
+      if (!e->keys || kid_unknown) e->fetched.wait(lock, [&] { return !e->fetching; });
+    } else if (!e->last_attempt || now - *e->last_attempt >= k_refetch_interval) {
+      // A missing kid or a failing endpoint refetches at most once per interval, so a flood of
+      // bad tokens never becomes a flood of requests.
+      refresh(*e, location, now, lock);
     }
   }
-  if (!e.have_keys) return unavailable(location, "no keys have been fetched yet");
-  return e.keys;
+  if (!e->keys) {
+    if (e->last_error) return fail(*e->last_error);
+    return unavailable(location, "no keys have been fetched yet");
+  }
+  return *e->keys;
 }
 
 }  // namespace cs::auth

@@ -2,9 +2,12 @@
 // Identity providers' public keys, fetched and cached by the rules of docs/IDENTITY.md (rule 8):
 // kept for the publisher's Cache-Control max-age (else 10 minutes); an unknown kid refetches at
 // most once per 30 seconds; when the endpoint fails the last good keys keep serving; with none,
-// jwks_unavailable. Safe to use from several threads.
+// jwks_unavailable. Safe to use from many threads: a fetch runs outside every lock, and while one
+// is in flight other threads keep using the keys already held, waiting only when they need the
+// fetch's answer (no keys yet, or a kid the held keys lack).
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,23 +48,27 @@ class KeyCache {
   Result<std::vector<jwt::Key>> keys(const KeyLocation& location,
                                      const std::optional<std::string>& kid, SteadyTime now);
 
-  /// Forgets everything (a provider's configuration changed).
+  /// Forgets everything; calls in flight finish with what they hold.
   void clear();
 
  private:
   struct Entry {
-    std::mutex mutex;  // one fetch per location at a time
-    std::vector<jwt::Key> keys;
-    bool have_keys = false;
+    std::mutex mutex;
+    std::condition_variable fetched;                    // signalled when a fetch ends
+    std::shared_ptr<const std::vector<jwt::Key>> keys;  // null until a fetch succeeds
     SteadyTime fresh_until{};
     std::optional<SteadyTime> last_attempt;
+    std::optional<Error> last_error;  // of the last fetch, when it failed
+    bool fetching = false;            // one fetch per location at a time
   };
-  Entry& entry(const KeyLocation& location);
+  std::shared_ptr<Entry> entry(const KeyLocation& location);
+  void refresh(Entry& e, const KeyLocation& location, SteadyTime now,
+               std::unique_lock<std::mutex>& lock);
   Result<std::pair<std::vector<jwt::Key>, std::chrono::seconds>> load(const KeyLocation& location);
 
   DocumentFetcher& m_fetcher;
   std::mutex m_mutex;
-  std::map<std::string, std::unique_ptr<Entry>> m_entries;  // by url
+  std::map<std::string, std::shared_ptr<Entry>> m_entries;  // by url, format and issuer
 };
 
 /// The max-age of a Cache-Control header value, if it has one ("public, max-age=3600").

@@ -1,15 +1,11 @@
 #include "devbroker/certs/dev_ca.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
 #include "common/fs/atomic_file.h"
+#include "common/fs/dir_lock.h"
 #include "common/time/rfc3339.h"
 #include "devbroker/certs/x509_info.h"
 
@@ -20,27 +16,6 @@ namespace stdfs = std::filesystem;
 
 constexpr unsigned k_key_mode = 0600;
 constexpr unsigned k_certificate_mode = 0644;
-
-// Holds an exclusive flock on `<dir>/.lock` while alive, so two starts on one data directory
-// do not both create a CA.
-class DirectoryLock {
- public:
-  explicit DirectoryLock(const stdfs::path& dir)
-      : m_fd(::open((dir / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-    if (m_fd >= 0) {
-      while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
-      }
-    }
-  }
-  ~DirectoryLock() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
-
- private:
-  int m_fd;
-};
 
 // The whole file, or nullopt when it does not exist.
 Result<std::optional<std::string>> read_optional(const stdfs::path& path) {
@@ -114,7 +89,7 @@ DevCertificateFiles dev_certificate_files(const stdfs::path& certs_dir) {
 
 Result<Issued> ensure_dev_ca(const stdfs::path& certs_dir, SystemTime now, FileOutcome* outcome) {
   if (auto ok = fs::make_private_dir(certs_dir); !ok) return fail(ok.error());
-  DirectoryLock lock(certs_dir);
+  fs::DirectoryLock lock(certs_dir);
   const auto files = dev_certificate_files(certs_dir);
   auto cert_pem = read_optional(files.ca_cert);
   if (!cert_pem) return fail(cert_pem.error());
@@ -142,7 +117,7 @@ Result<FileOutcome> ensure_server_certificate(const stdfs::path& certs_dir, cons
                                               const std::vector<std::string>& names,
                                               SystemTime now) {
   if (auto ok = fs::make_private_dir(certs_dir); !ok) return fail(ok.error());
-  DirectoryLock lock(certs_dir);
+  fs::DirectoryLock lock(certs_dir);
   const auto files = dev_certificate_files(certs_dir);
   auto cert_pem = read_optional(files.server_cert);
   if (!cert_pem) return fail(cert_pem.error());

@@ -1,6 +1,9 @@
 #include "devbroker/auth/key_cache.h"
 
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 
 #include "common/jwt/jwk.h"
 #include "tests/unit/devbroker/auth/fake_fetcher.h"
@@ -120,4 +123,77 @@ TEST_CASE("a document that is not a key set is jwks_unavailable", "[key_cache]")
   f.docs[k_loc.url] = {"<html>", {}, false};
   KeyCache cache(f);
   CHECK(cache.keys(k_loc, "a", t0).error().code == cs::ErrorCode::jwks_unavailable);
+}
+
+namespace {
+
+// Serves one document, holding each request until the gate is open.
+class GatedFetcher final : public DocumentFetcher {
+ public:
+  explicit GatedFetcher(std::string body, bool open) : m_body(std::move(body)), m_open(open) {}
+
+  cs::Result<FetchedDocument> fetch(const std::string&) override {
+    std::unique_lock lock(m_mutex);
+    ++m_requests;
+    m_changed.notify_all();
+    m_changed.wait(lock, [&] { return m_open; });
+    return FetchedDocument{m_body, 60s};
+  }
+  void set_open(bool open) {
+    std::lock_guard lock(m_mutex);
+    m_open = open;
+    m_changed.notify_all();
+  }
+  void wait_for_requests(int n) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_requests >= n; });
+  }
+  int requests() {
+    std::lock_guard lock(m_mutex);
+    return m_requests;
+  }
+
+ private:
+  std::string m_body;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  bool m_open;
+  int m_requests = 0;
+};
+
+}  // namespace
+
+TEST_CASE("threads needing keys share one fetch", "[key_cache][threads]") {
+  GatedFetcher f(jwks_of({"a"}), false);
+  KeyCache cache(f);
+  std::vector<std::future<std::size_t>> results;
+  for (int i = 0; i < 8; ++i) {
+    results.push_back(std::async(std::launch::async, [&] {
+      auto keys = cache.keys(k_loc, "a", t0);
+      return keys ? keys->size() : 0;
+    }));
+  }
+  f.wait_for_requests(1);
+  f.set_open(true);
+  for (auto& r : results) CHECK(r.get() == 1);
+  CHECK(f.requests() == 1);
+}
+
+TEST_CASE("stale keys keep serving while a refresh is in flight", "[key_cache][threads]") {
+  GatedFetcher f(jwks_of({"a"}), true);
+  KeyCache cache(f);
+  REQUIRE(cache.keys(k_loc, "a", t0));
+  f.set_open(false);
+  auto refreshing =
+      std::async(std::launch::async, [&] { return cache.keys(k_loc, "a", t0 + 61s); });
+  f.wait_for_requests(2);
+  // The refresh is stuck in the network; readers do not wait for it.
+  auto reader = std::async(std::launch::async, [&] { return cache.keys(k_loc, "a", t0 + 62s); });
+  const bool answered = reader.wait_for(10s) == std::future_status::ready;
+  cache.clear();  // forgetting everything meanwhile is safe too
+  f.set_open(true);
+  CHECK(answered);
+  CHECK(reader.get().value().size() == 1);
+  CHECK(refreshing.get().value().size() == 1);
+  CHECK(f.requests() == 2);
 }
