@@ -14,7 +14,9 @@
 #include "common/log.h"
 #include "common/version.h"
 #include "devbroker/api/api_server.h"
+#include "devbroker/api/routes.h"
 #include "devbroker/auth/auth_service.h"
+#include "devbroker/auth/provider_service.h"
 #include "devbroker/auth/service_authorizer.h"
 #include "devbroker/certs/dev_ca.h"
 #include "devbroker/mqtt/authorizer.h"
@@ -275,6 +277,9 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
 
   api::ApiDeps api_deps{auth, make_publisher(io, loop.broker, loop.host), wall_now, {}};
   api::ApiServer api(std::move(api_deps));
+  auto providers = auth::open_dev_provider_service(*store, auth, m_options.data_dir);
+  if (!providers) return fail(providers.error());
+  api::add_provider_routes(api, **providers);
   auto http_port = api.bind(address, m_options.http_port);
   if (!http_port) return fail(http_port.error());
   api.deps().urls = {url("http", address, *http_port), url("mqtt", address, *mqtt_port),

@@ -2,6 +2,10 @@
 // The route groups of the HTTP API, one file each; every group registers on an ApiServer's
 // router.
 
+namespace cs::auth {
+class ProviderService;
+}
+
 namespace cs::api {
 
 class ApiServer;
@@ -12,5 +16,8 @@ void add_user_routes(ApiServer& api);     // /v2/users... (routes_users.cpp)
 void add_key_routes(ApiServer& api);      // /v2/keys... (routes_keys.cpp)
 void add_acl_routes(ApiServer& api);      // /v2/acl... (routes_acl.cpp)
 void add_publish_routes(ApiServer& api);  // /v1/publish (routes_publish.cpp)
+/// /v2/providers... and /v2/tokens/exchange (routes_providers.cpp), served by `providers`,
+/// which must outlive `api`.
+void add_provider_routes(ApiServer& api, auth::ProviderService& providers);
 
 }  // namespace cs::api
