@@ -56,7 +56,11 @@ struct Profile {
   std::optional<std::string> org_id;
   std::optional<std::string> org_short_id;
   std::optional<SysSeconds> access_token_expires_at;
-  Storage storage = Storage::file;  // set by the store on every write
+  // A profile that reads its API key from a file instead of holding it (the `dev` profile that
+  // `cloudsignal dev` writes names its admin.key).
+  std::optional<std::string> api_key_file;
+  std::optional<std::string> ca_file;  // a CA trusted besides the system CAs (the dev CA)
+  Storage storage = Storage::file;     // set by the store on every write
   bool operator==(const Profile&) const = default;
 };
 

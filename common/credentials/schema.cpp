@@ -12,9 +12,10 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<const char*, 9> k_known_profile_members = {
-    "api_url", "email",        "org_id",        "org_short_id", "access_token_expires_at",
-    "storage", "access_token", "refresh_token", "api_key"};
+constexpr std::array<const char*, 11> k_known_profile_members = {
+    "api_url",      "email",   "org_id",  "org_short_id", "access_token_expires_at",
+    "api_key_file", "ca_file", "storage", "access_token", "refresh_token",
+    "api_key"};
 
 tl::unexpected<Error> profile_problem(std::string_view name, std::string_view what) {
   std::string message = "profile \"";
@@ -50,6 +51,8 @@ Result<void> read_metadata(const json& object, std::string_view name, Profile& p
                           {"org_id", &profile.org_id},
                           {"org_short_id", &profile.org_short_id},
                           {"access_token_expires_at", &expiry},
+                          {"api_key_file", &profile.api_key_file},
+                          {"ca_file", &profile.ca_file},
                           {"storage", &storage}}) {
     if (auto r = read_string(object, name, key, *out); !r) return r;
   }
@@ -101,6 +104,8 @@ json profile_to_json(const StoredProfile& stored) {
   if (p.access_token_expires_at) {
     object["access_token_expires_at"] = format_rfc3339(*p.access_token_expires_at);
   }
+  put(object, "api_key_file", p.api_key_file);
+  put(object, "ca_file", p.ca_file);
   object["storage"] = storage_name(p.storage);
   for (const SecretKind kind : k_secret_kinds) {
     put(object, std::string(secret_kind_name(kind)).c_str(), stored.file_secrets.get(kind));

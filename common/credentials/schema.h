@@ -4,7 +4,8 @@
 // one serialisation. Version 1:
 //   {"version": 1, "profiles": {"default": {"api_url": "https://api.cloudsignal.io",
 //    "email": "a@example.com", "org_id": "...", "org_short_id": "...",
-//    "access_token_expires_at": "2026-01-15T13:00:00Z", "storage": "keyring" | "file",
+//    "access_token_expires_at": "2026-01-15T13:00:00Z", "api_key_file": "/path/admin.key",
+//    "ca_file": "/path/ca.pem", "storage": "keyring" | "file",
 //    "access_token": "...", "refresh_token": "...", "api_key": "..."}}}
 // Secrets appear only in profiles whose storage is "file". Members this version does not know
 // are kept as they are, so an older cloudsignal rewriting the file does not drop them.
