@@ -2,7 +2,10 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <sstream>
+
+#include "cli/session.h"
 
 namespace cs::cli {
 namespace {
@@ -21,6 +24,16 @@ std::string string_or_empty(const nlohmann::json& j, const char* name) {
 }
 
 }  // namespace
+
+Result<http::Url> parse_api_url(std::string_view url) {
+  auto parsed = http::parse_secure_url(url);
+  if (!parsed) {
+    std::string message = "the API URL ";
+    message.append(url).append(" is not usable: ").append(parsed.error().message);
+    return fail(ErrorCode::usage, std::move(message));
+  }
+  return parsed;
+}
 
 void add_api_flags(CLI::App& app, ApiFlags& flags) {
   app.add_option("--api-url", flags.api_url,
@@ -81,44 +94,150 @@ Result<std::string> read_key_file(const std::filesystem::path& path) {
   return key;
 }
 
-Result<ApiTarget> resolve_api_target(const ApiFlags& flags, Context& ctx) {
+namespace {
+
+Result<ApiTarget> dev_target(const ApiFlags& flags, Context& ctx) {
+  auto dir = dev_runtime_dir(flags.dev_data_dir, ctx);
+  if (!dir) return fail(dir.error());
+  auto runtime = read_dev_runtime(*dir);
+  if (!runtime) return fail(runtime.error());
+  auto key = read_key_file(runtime->admin_key_file);
+  if (!key) return fail(key.error());
+  const std::string& url = flags.api_url.empty() ? runtime->api_url : flags.api_url;
+  auto parsed = parse_api_url(url);
+  if (!parsed) return fail(parsed.error());
   ApiTarget target;
-  std::string url;
-  if (flags.dev) {
-    auto dir = dev_runtime_dir(flags.dev_data_dir, ctx);
-    if (!dir) return fail(dir.error());
-    auto runtime = read_dev_runtime(*dir);
-    if (!runtime) return fail(runtime.error());
-    url = runtime->api_url;
-    auto key = read_key_file(runtime->admin_key_file);
+  target.url = std::move(*parsed);
+  target.bearer = std::move(*key);
+  target.ca_file = runtime->ca_file.string();
+  target.source = "--dev";
+  return target;
+}
+
+tl::unexpected<Error> not_signed_in(std::string_view profile) {
+  std::string message = "not signed in";
+  if (profile != credentials::k_default_profile) {
+    message.append(" (there is no profile \"").append(profile).append("\")");
+  }
+  std::string hint = "run `cloudsignal login";
+  if (profile != credentials::k_default_profile) hint.append(" --profile ").append(profile);
+  hint.append("`, set CLOUDSIGNAL_API_KEY, or use --dev");
+  return fail(ErrorCode::unauthorized, std::move(message), std::move(hint));
+}
+
+// The access token of profile `name`, refreshed under the credentials lock when it is about to
+// expire (another process may have refreshed it meanwhile: then its token is used as it is).
+Result<std::string> session_token(const credentials::CredentialStore& store,
+                                  const std::string& name, ApiTarget& target, Context& ctx) {
+  const SysSeconds now = now_seconds(ctx);
+  if (!needs_refresh(*target.stored, now)) {
+    auto secrets = store.resolve_secrets(name);
+    if (!secrets) return fail(secrets.error());
+    if (!secrets->access_token) return fail(session_expired(name));
+    return *secrets->access_token;
+  }
+  const http::Client client = api_client(target);
+  std::string access;
+  auto saved = store.update(name, [&](credentials::Session& session) -> Result<void> {
+    if (needs_refresh(session.profile, now)) {
+      if (!session.secrets.refresh_token) return fail(session_expired(name));
+      auto grant = refresh_session(client, name, *session.secrets.refresh_token, now);
+      if (!grant) return fail(grant.error());
+      apply_grant(session, *grant);
+    }
+    if (!session.secrets.access_token) return fail(session_expired(name));
+    access = *session.secrets.access_token;
+    target.stored = session.profile;
+    return {};
+  });
+  if (!saved) return fail(saved.error());
+  target.stored->storage = saved->storage;
+  if (!saved->notice.empty()) ctx.err << "notice: " << saved->notice << '\n';
+  return access;
+}
+
+Result<ApiTarget> profile_target(const ApiFlags& flags, Context& ctx,
+                                 const credentials::CredentialStore& store, const std::string& name,
+                                 const credentials::Profile& profile) {
+  const std::string url = explicit_api_url(flags, ctx);
+  if (!url.empty() && !same_api(url, profile.api_url)) {
+    std::string message = "profile \"";
+    message.append(name).append("\" is signed in to ").append(profile.api_url).append(", not ");
+    message.append(url);
+    return fail(ErrorCode::unauthorized, std::move(message),
+                "sign in to that API with `cloudsignal login --api-url " + url +
+                    " --profile NAME`, or set CLOUDSIGNAL_API_KEY");
+  }
+  auto parsed = parse_api_url(profile.api_url);
+  if (!parsed) return fail(parsed.error());
+  ApiTarget target;
+  target.url = std::move(*parsed);
+  target.ca_file = profile.ca_file.value_or("");
+  target.source = "profile \"" + name + "\"";
+  target.profile = name;
+  target.stored = profile;
+  if (profile.api_key_file) {
+    auto key = read_key_file(*profile.api_key_file);
     if (!key) return fail(key.error());
     target.bearer = std::move(*key);
-    target.ca_file = runtime->ca_file.string();
-    target.source = "--dev";
+    return target;
   }
-  if (!flags.api_url.empty()) {
-    url = flags.api_url;
-  } else if (url.empty()) {
-    url = ctx.getenv("CLOUDSIGNAL_API_URL").value_or("");
+  if (!profile.access_token_expires_at) {
+    auto secrets = store.resolve_secrets(name);
+    if (!secrets) return fail(secrets.error());
+    target.bearer = secrets->api_key ? secrets->api_key : secrets->access_token;
+    if (!target.bearer) return not_signed_in(name);
+    return target;
   }
-  if (url.empty()) url = k_cloud_api_url;
-  if (!target.bearer) {
-    if (auto key = ctx.getenv("CLOUDSIGNAL_API_KEY"); key && !key->empty()) {
-      target.bearer = *key;
-      target.source = "CLOUDSIGNAL_API_KEY";
-    }
-  }
-  auto parsed = http::parse_secure_url(url);
-  if (!parsed) {
-    return fail(ErrorCode::usage,
-                "the API URL " + url + " is not usable: " + parsed.error().message);
-  }
-  target.url = std::move(*parsed);
-  if (!target.bearer) {
-    return fail(ErrorCode::unauthorized, "not signed in",
-                "run `cloudsignal login`, set CLOUDSIGNAL_API_KEY, or use --dev");
-  }
+  auto token = session_token(store, name, target, ctx);
+  if (!token) return fail(token.error());
+  target.bearer = std::move(*token);
   return target;
+}
+
+}  // namespace
+
+std::string explicit_api_url(const ApiFlags& flags, Context& ctx) {
+  if (!flags.api_url.empty()) return flags.api_url;
+  return ctx.getenv("CLOUDSIGNAL_API_URL").value_or("");
+}
+
+bool same_api(std::string_view a, std::string_view b) {
+  auto x = http::parse_url(a);
+  auto y = http::parse_url(b);
+  if (!x || !y) return false;
+  const auto path = [](std::string p) {
+    while (!p.empty() && p.back() == '/') p.pop_back();
+    return p;
+  };
+  return x->scheme == y->scheme && x->host == y->host && x->port == y->port &&
+         path(x->path) == path(y->path);
+}
+
+Result<ApiTarget> resolve_api_target(const ApiFlags& flags, Context& ctx) {
+  if (flags.dev) return dev_target(flags, ctx);
+  if (auto key = ctx.getenv("CLOUDSIGNAL_API_KEY"); key && !key->empty()) {
+    std::string url = explicit_api_url(flags, ctx);
+    auto parsed = parse_api_url(url.empty() ? std::string(k_cloud_api_url) : url);
+    if (!parsed) return fail(parsed.error());
+    ApiTarget target;
+    target.url = std::move(*parsed);
+    target.bearer = *key;
+    target.source = "CLOUDSIGNAL_API_KEY";
+    return target;
+  }
+  auto name = profile_name(flags.profile, ctx);
+  if (!name) return fail(name.error());
+  const std::string url = explicit_api_url(flags, ctx);
+  if (!url.empty()) {
+    if (auto parsed = parse_api_url(url); !parsed) return fail(parsed.error());
+  }
+  auto store = open_store(ctx);
+  if (!store) return fail(store.error());
+  auto profile = store->load(*name);
+  if (!profile) return fail(profile.error());
+  if (!*profile) return not_signed_in(*name);
+  return profile_target(flags, ctx, *store, *name, **profile);
 }
 
 http::Client api_client(const ApiTarget& target) {

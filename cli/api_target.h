@@ -1,8 +1,13 @@
 #pragma once
-// Where API commands send requests, and with which credential. Precedence everywhere: flags >
-// environment (CLOUDSIGNAL_API_URL, CLOUDSIGNAL_API_KEY, CLOUDSIGNAL_PROFILE) > the profile >
-// defaults (the cloud). `--dev` targets the local broker that `cloudsignal dev` runs, from its
-// dev.json and admin key.
+// Where API commands send requests, and with which credential. Precedence, first match wins:
+// 1. `--dev`: the local broker that `cloudsignal dev` runs, from its dev.json and admin key.
+// 2. CLOUDSIGNAL_API_KEY: that key, at --api-url, CLOUDSIGNAL_API_URL or the cloud; no profile
+//    is read (the CI mode).
+// 3. The profile (--profile, CLOUDSIGNAL_PROFILE, or "default"): its API key, its key file, or
+//    its CLI session (refreshed first when the access token is within 60 s of expiry), at its
+//    API URL. A URL from --api-url or CLOUDSIGNAL_API_URL must be that same API: a profile's
+//    credential is never sent anywhere else.
+// 4. Not signed in (auth exit code).
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
@@ -10,6 +15,7 @@
 #include <string>
 
 #include "cli/context.h"
+#include "common/credentials/profile.h"
 #include "common/http/client.h"
 #include "common/result.h"
 
@@ -53,13 +59,26 @@ Result<std::string> read_key_file(const std::filesystem::path& path);
 
 struct ApiTarget {
   http::Url url;
-  std::optional<std::string> bearer;  // an API key or a CLI session's access token
-  std::string ca_file;                // trusted besides the system CAs (the dev CA)
-  std::string source;                 // for messages: "--dev", "CLOUDSIGNAL_API_KEY", ...
+  std::optional<std::string> bearer;           // an API key or a CLI session's access token
+  std::string ca_file;                         // trusted besides the system CAs (the dev CA)
+  std::string source;                          // for messages: "--dev", "CLOUDSIGNAL_API_KEY", ...
+  std::string profile;                         // the profile used, empty when none was
+  std::optional<credentials::Profile> stored;  // that profile as saved (after any refresh)
 };
 
-/// Resolves where API commands go from `flags`, the environment and the defaults.
+/// Resolves where API commands go from `flags`, the environment, the profile and the defaults,
+/// refreshing the profile's session when it is about to expire.
 Result<ApiTarget> resolve_api_target(const ApiFlags& flags, Context& ctx);
+
+/// Parses the API URL `url` (HTTPS, or HTTP to this machine); a usage error naming it otherwise.
+Result<http::Url> parse_api_url(std::string_view url);
+
+/// The API URL that `flags` or CLOUDSIGNAL_API_URL name, or empty (the dev runtime aside).
+std::string explicit_api_url(const ApiFlags& flags, Context& ctx);
+
+/// True when the URLs `a` and `b` name the same API (scheme, host, port and path, ignoring a
+/// trailing '/').
+bool same_api(std::string_view a, std::string_view b);
 
 /// An HTTP client for `target`.
 http::Client api_client(const ApiTarget& target);

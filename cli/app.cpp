@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <ostream>
 
+#include "cli/api_target.h"
 #include "cli/command.h"
+#include "cli/commands/auth.h"
 #include "cli/commands/bench.h"
 #include "cli/commands/completion.h"
 #include "cli/commands/dev.h"
@@ -34,7 +36,14 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
       "Docs: https://docs.cloudsignal.io · Exit codes: 0 ok, 1 failure, 2 usage, "
       "3 auth, 4 not found, 5 conflict, 6 unreachable");
 
+  // The API flags belong to the top-level app; subcommands pass them up, so they may come after
+  // the command (`cloudsignal whoami --profile dev`).
+  app.fallthrough();
+  ApiFlags api_flags;
+  add_api_flags(app, api_flags);
+
   Action action;
+  add_auth(app, api_flags, ctx, action);
   add_dev(app, ctx, action);
   add_bench(app, ctx, action);
   add_completion(app, ctx, action);

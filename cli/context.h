@@ -1,6 +1,6 @@
 #pragma once
 // Everything a command reads from or writes to the outside world. main() wires the real
-// process; tests wire string streams and a fixed environment.
+// process; tests wire string streams, a fixed environment and no keyring.
 
 #include <chrono>
 #include <functional>
@@ -9,16 +9,24 @@
 #include <string>
 #include <string_view>
 
+namespace cs::credentials {
+class SecretBackend;
+}
+
 namespace cs::cli {
 
 struct Context {
   std::ostream& out;  // data a script may read (tables, JSON)
   std::ostream& err;  // status, progress and errors for a person
   std::function<std::optional<std::string>(std::string_view)> getenv;
-  // The wall clock (certificate validity); the real one unless a test sets another.
+  // The wall clock (certificate validity, token expiry); the real one unless a test sets another.
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
   };
+  std::istream* in = nullptr;  // stdin (`login --with-token`); null reads as empty
+  bool interactive = false;    // stdin and stderr are a terminal (a person may answer)
+  // The OS keyring for credentials; null when there is none (tests use the file).
+  credentials::SecretBackend* keyring = nullptr;
 };
 
 }  // namespace cs::cli

@@ -1,11 +1,14 @@
 // The cloudsignal binary: wires the real process into the command tree.
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/app.h"
+#include "common/credentials/libsecret_backend.h"
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
@@ -15,6 +18,11 @@ int main(int argc, char** argv) {
                          if (v == nullptr) return std::nullopt;
                          return std::string(v);
                        }};
+  ctx.in = &std::cin;
+  ctx.interactive = isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1;
+  // Nothing is contacted until a command reads or writes credentials.
+  cs::credentials::LibsecretBackend keyring;
+  ctx.keyring = &keyring;
   std::vector<std::string> args(argv + 1, argv + argc);
   const int code = cs::cli::run_cli(args, ctx);
   std::cout.flush();

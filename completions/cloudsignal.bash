@@ -1,6 +1,11 @@
 # bash completion for cloudsignal (made by `cloudsignal completion bash`)
 declare -gA _cloudsignal_tree=(
-  ["cloudsignal"]="dev bench completion|--help -h --version|"
+  ["cloudsignal"]="login logout whoami auth dev bench completion|--help -h --version --api-url --profile --dev --dev-dir|--api-url --profile --dev-dir"
+  ["cloudsignal login"]="|--help -h --with-token|"
+  ["cloudsignal logout"]="|--help -h --all|"
+  ["cloudsignal whoami"]="|--help -h --json|"
+  ["cloudsignal auth"]="token|--help -h|"
+  ["cloudsignal auth token"]="|--help -h|"
   ["cloudsignal dev"]="ca issue-client-cert|--help -h --data-dir --host --http-port --mqtt-port --mqtts-port --ws-port --wss-port --allow-anonymous --ephemeral --tls-cert --tls-key --require-client-cert --client-ca --ws-allowed-origin --log-level|--data-dir --host --http-port --mqtt-port --mqtts-port --ws-port --wss-port --tls-cert --tls-key --client-ca --ws-allowed-origin --log-level"
   ["cloudsignal dev ca"]="|--help -h --pem|"
   ["cloudsignal dev issue-client-cert"]="|--help -h --out|--out"

@@ -1,9 +1,26 @@
 # fish completion for cloudsignal (made by `cloudsignal completion fish`)
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a login -d 'Sign in with a token or API key'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a logout -d 'Sign out: revoke the session and delete its secrets'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a whoami -d 'Show who is signed in, where and how'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a auth -d 'Credentials for scripts'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a dev -d 'Run the local development broker'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a bench -d 'Load an MQTT broker: throughput, loss, latency, connection rate and idle clients'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a completion -d 'Print a shell completion script'
 complete -c cloudsignal -n '__fish_use_subcommand' -l help
 complete -c cloudsignal -n '__fish_use_subcommand' -l version
+complete -c cloudsignal -n '__fish_use_subcommand' -l api-url -r
+complete -c cloudsignal -n '__fish_use_subcommand' -l profile -r
+complete -c cloudsignal -n '__fish_use_subcommand' -l dev
+complete -c cloudsignal -n '__fish_use_subcommand' -l dev-dir -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l with-token
+complete -c cloudsignal -n '__fish_seen_subcommand_from logout' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from logout' -l all
+complete -c cloudsignal -n '__fish_seen_subcommand_from whoami' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from whoami' -l json
+complete -c cloudsignal -f -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from token' -a token -d 'Print a valid access token or API key (a session is refreshed first)'
+complete -c cloudsignal -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from token' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from token' -l help
 complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -a ca -d 'Print the path of the dev CA certificate that TLS clients should trust'
 complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -a issue-client-cert -d 'Issue a client certificate signed by the dev CA, for mutual TLS'
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l help

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands/dev_certs.h"
+#include "cli/session.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "devbroker/dev_server.h"
@@ -23,6 +24,27 @@ void banner_line(std::ostream& out, std::string_view label, std::string_view val
   line.append(label);
   line.resize(13, ' ');
   out << line << value << '\n';
+}
+
+// Points the `dev` profile at this broker, so that `--profile dev` reaches it; a failure costs
+// only that convenience. The profile holds no secret (it names the admin key file), so it always
+// lives in the file.
+std::string save_dev_profile(const devbroker::DevInfo& info, Context& ctx) {
+  auto store = open_store(ctx, credentials::StoreChoice::file);
+  if (!store) return "not saved: " + store.error().message;
+  credentials::Session session;
+  session.profile.api_url = info.api_url;
+  session.profile.org_id = info.org_id;
+  session.profile.org_short_id = info.org_short_id;
+  // Absolute, as the profile is read from any working directory.
+  std::error_code ec;
+  session.profile.api_key_file = std::filesystem::absolute(info.admin_key_file, ec).string();
+  if (!info.ca_file.empty()) {
+    session.profile.ca_file = std::filesystem::absolute(info.ca_file, ec).string();
+  }
+  auto saved = store->save(k_dev_profile, session);
+  if (!saved) return "not saved: " + saved.error().message;
+  return std::string(k_dev_profile) + " (use `--profile dev` with any command)";
 }
 
 }  // namespace
@@ -109,6 +131,7 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
 
   devbroker::DevServer server(std::move(dev));
   auto result = server.run([&](const devbroker::DevInfo& info) {
+    const std::string profile = save_dev_profile(info, ctx);
     ctx.out << "cloudsignal dev " << k_version << " is running\n";
     banner_line(ctx.out, "API", info.api_url);
     banner_line(ctx.out, "MQTT", info.mqtt_url);
@@ -128,6 +151,7 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
     banner_line(ctx.out, "admin key",
                 info.admin_key_file.string() + (info.admin_key_created ? " (new)" : ""));
     banner_line(ctx.out, "runtime", info.runtime_file.string());
+    banner_line(ctx.out, "profile", profile);
     banner_line(ctx.out, "anonymous", options.allow_anonymous ? "allowed" : "refused");
     banner_line(ctx.out, "state",
                 options.ephemeral ? "in memory" : "state.db in the data directory");

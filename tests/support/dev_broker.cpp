@@ -28,7 +28,8 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
                                    "--ws-port",          "0",       "--wss-port",   "0",
                                    "--data-dir",         m_data_dir};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  m_process = std::make_unique<BackgroundProcess>(argv);
+  m_process = std::make_unique<BackgroundProcess>(
+      argv, std::map<std::string, std::string>{{"HOME", m_home.path()}});
 
   const std::string runtime = m_data_dir + "/dev.json";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

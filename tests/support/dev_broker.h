@@ -12,8 +12,9 @@ namespace cs::test {
 
 class DevBroker {
  public:
-  /// Starts `cloudsignal dev` with every port 0 (free), a fresh data directory (or `data_dir`)
-  /// and `extra_args`; returns once dev.json names the ports. Throws if it does not start.
+  /// Starts `cloudsignal dev` with every port 0 (free), a fresh data directory (or `data_dir`),
+  /// `extra_args` and HOME set to a fresh directory (where it writes its `dev` profile, never the
+  /// user's ~/.cloudsignal); returns once dev.json names the ports. Throws if it does not start.
   explicit DevBroker(std::vector<std::string> extra_args = {"--allow-anonymous"},
                      std::string data_dir = {});
   ~DevBroker();
@@ -30,12 +31,15 @@ class DevBroker {
   /// dev.json's ca_file: the CA that signed the server certificate (empty when null).
   const std::string& ca_file() const { return m_ca_file; }
   const std::string& data_dir() const { return m_data_dir; }
+  /// The HOME the broker runs with: its `dev` profile is in `<home>/.cloudsignal`.
+  const std::string& home() const { return m_home.path(); }
   BackgroundProcess& process() { return *m_process; }
 
   /// Sends SIGTERM and returns the exit code (-1 if it did not exit within 10 s).
   int stop();
 
  private:
+  TempDir m_home;
   std::unique_ptr<TempDir> m_temp;
   std::string m_data_dir;
   std::unique_ptr<BackgroundProcess> m_process;
