@@ -202,3 +202,21 @@ TEST_CASE("a profile is validated before it is written", "[credentials]") {
   CHECK(validate_profile("default", p).error().message ==
         "profile \"default\": storage is \"keyring\" but the file holds secrets");
 }
+
+TEST_CASE("a profile may name its key file and a CA; both round-trip", "[credentials]") {
+  const auto d = parse_document(with_profile(
+      R"("api_url": "http://127.0.0.1:18080", "storage": "file",
+         "api_key_file": "/home/ada/.cloudsignal/dev/admin.key",
+         "ca_file": "/home/ada/.cloudsignal/dev/certs/ca.pem")"));
+  REQUIRE(d);
+  const Profile& p = d->profiles.at("default").profile;
+  CHECK(p.api_key_file == "/home/ada/.cloudsignal/dev/admin.key");
+  CHECK(p.ca_file == "/home/ada/.cloudsignal/dev/certs/ca.pem");
+  CHECK(d->profiles.at("default").unknown.empty());
+  const auto back = parse_document(serialize_document(*d));
+  REQUIRE(back);
+  CHECK(back->profiles.at("default").profile == p);
+  CHECK(corruption(with_profile(R"("api_url": "https://a.example.com", "storage": "file",
+                                   "ca_file": 7)")) ==
+        "profile \"default\": ca_file is not a string");
+}
