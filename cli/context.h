@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
+
 namespace cs::credentials {
 class SecretBackend;
 }
@@ -27,6 +29,8 @@ struct Context {
   bool interactive = false;    // stdin and stderr are a terminal (a person may answer)
   // The OS keyring for credentials; null when there is none (tests use the file).
   credentials::SecretBackend* keyring = nullptr;
+  // Opens a URL in the user's browser (`login`); empty when there is none to open.
+  std::function<Result<void>(const std::string& url)> open_url = nullptr;
 };
 
 }  // namespace cs::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "cli/browser.h"
 #include "common/credentials/libsecret_backend.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,9 @@ int main(int argc, char** argv) {
   // Nothing is contacted until a command reads or writes credentials.
   cs::credentials::LibsecretBackend keyring;
   ctx.keyring = &keyring;
+  ctx.open_url = [&ctx](const std::string& url) {
+    return cs::cli::open_in_browser(url, ctx.getenv("BROWSER"));
+  };
   std::vector<std::string> args(argv + 1, argv + argc);
   const int code = cs::cli::run_cli(args, ctx);
   std::cout.flush();

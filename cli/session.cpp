@@ -126,6 +126,28 @@ Result<TokenGrant> refresh_session(const http::Client& client, std::string_view 
   return grant;
 }
 
+Result<TokenGrant> exchange_code(const http::Client& client, const std::string& code,
+                                 const std::string& redirect_uri, const std::string& verifier,
+                                 SysSeconds now) {
+  auto body = post_form(client, "/oauth/token",
+                        {{"grant_type", "authorization_code"},
+                         {"code", code},
+                         {"redirect_uri", redirect_uri},
+                         {"client_id", std::string(k_cli_client_id)},
+                         {"code_verifier", verifier}});
+  if (!body) {
+    Error error = body.error();
+    if (error.code == ErrorCode::unreachable || error.code == ErrorCode::timeout) {
+      return fail(std::move(error));
+    }
+    error.message = "the server refused the sign-in code: " + error.message;
+    error.code = ErrorCode::unauthorized;
+    error.hint = "run `cloudsignal login` again";
+    return fail(std::move(error));
+  }
+  return parse_token_response(*body, now);
+}
+
 Result<void> revoke_token(const http::Client& client, const std::string& token) {
   auto body = post_form(client, "/oauth/revoke", {{"token", token}});
   if (!body) return fail(body.error());

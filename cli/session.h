@@ -60,6 +60,12 @@ Error session_expired(std::string_view name);
 Result<TokenGrant> refresh_session(const http::Client& client, std::string_view name,
                                    const std::string& refresh_token, SysSeconds now);
 
+/// Redeems the authorization `code` (sent to `redirect_uri`, with the PKCE `verifier`) at
+/// `client`'s POST /oauth/token at `now`; a refusal is an `unauthorized` error.
+Result<TokenGrant> exchange_code(const http::Client& client, const std::string& code,
+                                 const std::string& redirect_uri, const std::string& verifier,
+                                 SysSeconds now);
+
 /// Asks `client`'s POST /oauth/revoke to end the session that `token` belongs to.
 Result<void> revoke_token(const http::Client& client, const std::string& token);
 

@@ -1,7 +1,7 @@
 # bash completion for cloudsignal (made by `cloudsignal completion bash`)
 declare -gA _cloudsignal_tree=(
   ["cloudsignal"]="login logout whoami auth dev bench completion|--help -h --version --api-url --profile --dev --dev-dir|--api-url --profile --dev-dir"
-  ["cloudsignal login"]="|--help -h --with-token|"
+  ["cloudsignal login"]="|--help -h --with-token --no-browser|"
   ["cloudsignal logout"]="|--help -h --all|"
   ["cloudsignal whoami"]="|--help -h --json|"
   ["cloudsignal auth"]="token|--help -h|"

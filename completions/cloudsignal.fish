@@ -1,5 +1,5 @@
 # fish completion for cloudsignal (made by `cloudsignal completion fish`)
-complete -c cloudsignal -f -n '__fish_use_subcommand' -a login -d 'Sign in with a token or API key'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a login -d 'Sign in: in the browser, or with a token or API key from stdin'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a logout -d 'Sign out: revoke the session and delete its secrets'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a whoami -d 'Show who is signed in, where and how'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a auth -d 'Credentials for scripts'
@@ -14,6 +14,7 @@ complete -c cloudsignal -n '__fish_use_subcommand' -l dev
 complete -c cloudsignal -n '__fish_use_subcommand' -l dev-dir -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l with-token
+complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l no-browser
 complete -c cloudsignal -n '__fish_seen_subcommand_from logout' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from logout' -l all
 complete -c cloudsignal -n '__fish_seen_subcommand_from whoami' -l help

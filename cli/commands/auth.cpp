@@ -1,6 +1,5 @@
 #include "cli/commands/auth.h"
 
-#include <istream>
 #include <memory>
 #include <ostream>
 
@@ -28,54 +27,6 @@ std::optional<std::string> optional_string(const std::string& text) {
 
 json nullable(const std::optional<std::string>& text) {
   return text ? json(*text) : json(nullptr);
-}
-
-Result<std::string> read_token(Context& ctx) {
-  std::string text;
-  if (ctx.in != nullptr) {
-    text.resize(k_max_token_input + 1);
-    ctx.in->read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(ctx.in->gcount()));
-  }
-  if (text.size() > k_max_token_input) {
-    return fail(ErrorCode::usage, "the token on stdin is longer than 16 KiB");
-  }
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    return fail(ErrorCode::usage, "no token on stdin",
-                "pipe one in: `echo \"$TOKEN\" | cloudsignal login --with-token`");
-  }
-  text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-  if (text.find_first_of(" \t\r\n") != std::string::npos) {
-    return fail(ErrorCode::usage, "stdin holds more than one token");
-  }
-  return text;
-}
-
-// Where `login` signs in: the local broker with --dev, else --api-url, CLOUDSIGNAL_API_URL or the
-// cloud; with the CA to trust besides the system's.
-Result<std::pair<std::string, std::string>> login_api(const ApiFlags& flags, Context& ctx) {
-  if (flags.dev) {
-    auto dir = dev_runtime_dir(flags.dev_data_dir, ctx);
-    if (!dir) return fail(dir.error());
-    auto runtime = read_dev_runtime(*dir);
-    if (!runtime) return fail(runtime.error());
-    const std::string url = flags.api_url.empty() ? runtime->api_url : flags.api_url;
-    return std::pair{url, runtime->ca_file.string()};
-  }
-  std::string url = explicit_api_url(flags, ctx);
-  if (url.empty()) url = k_cloud_api_url;
-  return std::pair{url, std::string()};
-}
-
-bool is_api_key(std::string_view token) {
-  return token.rfind("sk_", 0) == 0 || token.rfind("rk_", 0) == 0;
-}
-
-std::string identity_line(const credentials::Profile& profile) {
-  if (profile.email) return *profile.email;
-  std::string line = "an API key of organization ";
-  return line.append(profile.org_short_id.value_or("?"));
 }
 
 // `url` as a person writes it: no default port, no lone trailing '/'.
@@ -165,49 +116,6 @@ void print_whoami(const ApiTarget& target, const json& me, bool as_json, Context
 
 }  // namespace
 
-int run_login(const LoginOptions& options, const ApiFlags& flags, Context& ctx) {
-  if (!options.with_token) {
-    return report_error(Error{ErrorCode::usage, "login needs a token or API key on stdin",
-                              "pipe one into `cloudsignal login --with-token`, or set "
-                              "CLOUDSIGNAL_API_KEY"},
-                        ctx);
-  }
-  auto name = profile_name(flags.profile, ctx);
-  if (!name) return report_error(name.error(), ctx);
-  auto token = read_token(ctx);
-  if (!token) return report_error(token.error(), ctx);
-  auto api = login_api(flags, ctx);
-  if (!api) return report_error(api.error(), ctx);
-  auto url = parse_api_url(api->first);
-  if (!url) return report_error(url.error(), ctx);
-  ApiTarget target{*url, *token, api->second, "--with-token", *name, std::nullopt};
-  auto me = api_client(target).json("GET", "/v2/me", std::nullopt, target.bearer);
-  if (!me) {
-    Error error = me.error();
-    if (error.code == ErrorCode::unauthorized || error.code == ErrorCode::invalid_token) {
-      error = Error{ErrorCode::unauthorized, api->first + " refused the token",
-                    "check that it is a current API key or access token for this API"};
-    }
-    return report_error(error, ctx);
-  }
-  credentials::Session session;
-  session.profile.api_url = api->first;
-  session.profile.email = optional_string(string_at(*me, "user", "email"));
-  session.profile.org_id = optional_string(string_at(*me, "organization", "id"));
-  session.profile.org_short_id = optional_string(string_at(*me, "organization", "short_id"));
-  session.profile.ca_file = optional_string(api->second);
-  (is_api_key(*token) ? session.secrets.api_key : session.secrets.access_token) = *token;
-  auto store = open_store(ctx);
-  if (!store) return report_error(store.error(), ctx);
-  auto saved = store->save(*name, session);
-  if (!saved) return report_error(saved.error(), ctx);
-  if (!saved->notice.empty()) ctx.err << "notice: " << saved->notice << '\n';
-  ctx.err << "Signed in to " << api->first << " as " << identity_line(session.profile)
-          << " (profile \"" << *name << "\", secrets in the "
-          << credentials::storage_name(saved->storage) << ")\n";
-  return 0;
-}
-
 int run_logout(const LogoutOptions& options, const ApiFlags& flags, Context& ctx) {
   auto store = open_store(ctx);
   if (!store) return report_error(store.error(), ctx);
@@ -247,15 +155,18 @@ int run_auth_token(const ApiFlags& flags, Context& ctx) {
 
 void add_auth(CLI::App& app, const ApiFlags& flags, Context& ctx, Action& action) {
   auto login = std::make_shared<LoginOptions>();
-  CLI::App* login_cmd = app.add_subcommand("login", "Sign in with a token or API key");
+  CLI::App* login_cmd =
+      app.add_subcommand("login", "Sign in: in the browser, or with a token or API key from stdin");
   login_cmd->add_flag("--with-token", login->with_token,
                       "Read a token or API key from stdin and save it in the profile");
+  login_cmd->add_flag("--no-browser", login->no_browser,
+                      "Print the sign-in URL without opening a browser (SSH, headless)");
   login_cmd->footer(
       "Examples:\n"
-      "  echo \"$CLOUDSIGNAL_KEY\" | cloudsignal login --with-token\n"
-      "  cloudsignal login --with-token --profile staging --api-url https://api.example.com "
-      "< key.txt\n"
-      "  cloudsignal login --dev --with-token < ~/.cloudsignal/dev/admin.key");
+      "  cloudsignal login\n"
+      "  cloudsignal login --dev --profile local\n"
+      "  cloudsignal login --no-browser --api-url https://api.example.com --profile staging\n"
+      "  echo \"$CLOUDSIGNAL_KEY\" | cloudsignal login --with-token");
   login_cmd->callback([login, &flags, &ctx, &action] {
     action = [=, &flags, &ctx] { return run_login(*login, flags, ctx); };
   });

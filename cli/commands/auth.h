@@ -14,6 +14,7 @@ inline constexpr std::size_t k_max_token_input = 16 * 1024;
 
 struct LoginOptions {
   bool with_token = false;
+  bool no_browser = false;  // print the sign-in URL without opening a browser
 };
 
 struct LogoutOptions {

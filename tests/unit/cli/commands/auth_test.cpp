@@ -57,14 +57,14 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("login without --with-token says what to do instead", "[cli][auth]") {
+TEST_CASE("login without a terminal, a browser or a token says what to do instead", "[cli][auth]") {
   Fixture f;
   const auto r = f.run({"login"});
   CHECK(r.code == 2);
   CHECK(r.out.empty());
   CHECK(r.err ==
-        "error: login needs a token or API key on stdin\n"
-        "hint: pipe one into `cloudsignal login --with-token`, or set CLOUDSIGNAL_API_KEY\n");
+        "error: login needs a browser, and there is no terminal to wait in\n"
+        "hint: set CLOUDSIGNAL_API_KEY, or pipe a token into `cloudsignal login --with-token`\n");
 }
 
 TEST_CASE("login --with-token refuses empty, oversized and multi-token input", "[cli][auth]") {
