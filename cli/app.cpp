@@ -8,6 +8,7 @@
 #include "cli/commands/bench.h"
 #include "cli/commands/completion.h"
 #include "cli/commands/dev.h"
+#include "cli/commands/pubsub.h"
 #include "common/error.h"
 #include "common/version.h"
 
@@ -35,6 +36,8 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
       "3 auth, 4 not found, 5 conflict, 6 unreachable");
 
   Action action;
+  add_pub(app, ctx, action);
+  add_sub(app, ctx, action);
   add_dev(app, ctx, action);
   add_bench(app, ctx, action);
   add_completion(app, ctx, action);

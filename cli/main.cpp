@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
                          if (v == nullptr) return std::nullopt;
                          return std::string(v);
                        }};
+  ctx.in = &std::cin;
   std::vector<std::string> args(argv + 1, argv + argc);
   const int code = cs::cli::run_cli(args, ctx);
   std::cout.flush();

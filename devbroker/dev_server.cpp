@@ -313,6 +313,9 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   info.org_id = boot->org.id;
   info.org_short_id = boot->org.short_id;
   info.admin_key_created = boot->created || m_options.ephemeral;
+  // Catch SIGINT and SIGTERM before dev.json tells anyone the broker is up: a signal queued
+  // from here on stops it cleanly.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
   if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
 
   bool stopping = false;
@@ -328,7 +331,6 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
       asio::post(io, [&] { host.stop([&io] { io.stop(); }); });
     });
   };
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (!ec) shut_down();
   });
