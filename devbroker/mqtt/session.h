@@ -19,12 +19,16 @@ namespace cs::mqtt {
 
 struct Connection;
 
+/// Names one write a Persistence queued; tickets increase in the order the writes were made.
+using WriteTicket = std::uint64_t;
+
 /// One message on its way to a client: which message, at what QoS, with which flags.
 struct Delivery {
   MessagePtr message;
   QoS qos = QoS::at_most_once;
   bool retain = false;
   std::vector<std::uint32_t> subscription_ids;
+  std::int64_t seq = 0;  // its id in the store; 0 while not stored
 };
 
 /// A QoS 1/2 delivery sent and not yet completed.
@@ -55,6 +59,7 @@ struct Session {
   std::list<Delivery> queue;       // waiting to be sent (a list allocates nothing while empty)
   std::unordered_set<std::uint16_t> incoming_qos2;  // PUBREC sent, PUBREL not yet received
   std::uint16_t last_packet_id = 0;
+  bool persistent = false;  // outlives its connection, so the broker's Persistence keeps it
 
   std::uint32_t expiry_interval = 0;    // seconds after disconnect; 0xFFFFFFFF never
   std::optional<TimePoint> expires_at;  // set while disconnected
@@ -73,6 +78,13 @@ struct Session {
 };
 
 enum class ConnectionState { awaiting_connect, authenticating, connected, closing };
+
+/// An acknowledgement waiting until the writes it vouches for are durable.
+struct HeldPacket {
+  WriteTicket first = 0;  // its own writes are tickets first..last (none when first > last)
+  WriteTicket last = 0;   // sent once every write up to this ticket has finished
+  Packet packet;
+};
 
 struct Connection {
   ConnectionId id = 0;
@@ -101,6 +113,8 @@ struct Connection {
 
   std::unordered_map<std::uint16_t, std::string> inbound_aliases;
   std::unordered_map<std::string, std::uint16_t> outbound_aliases;
+
+  std::vector<HeldPacket> held;  // acknowledgements waiting for the store, in order
 };
 
 }  // namespace cs::mqtt
