@@ -20,6 +20,8 @@
 #include "devbroker/net/broker_host.h"
 #include "devbroker/net/tls_stream.h"
 #include "devbroker/net/ws_stream.h"
+#include "devbroker/store/broker_persistence.h"
+#include "devbroker/store/broker_restore.h"
 #include "devbroker/store/store.h"
 
 namespace cs::devbroker {
@@ -203,6 +205,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   struct Loop {
     mqtt::Broker* broker = nullptr;
     net::BrokerHost* host = nullptr;
+    store::BrokerPersistence* persistence = nullptr;
   } loop;
   auth::ServiceAuthorizer authorizer(
       auth, wall_now, [&io, &loop](mqtt::ConnectionId id, mqtt::AuthDecision d) {
@@ -219,10 +222,22 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
       loop.host->flush();
     });
   });
+  // Retained messages and persistent sessions commit on the store's writer thread; what waited
+  // for a commit is released on the loop.
+  auto persistence = store::BrokerPersistence::open(*store, wall_now, [&io, &loop] {
+    asio::post(io, [&loop] {
+      loop.broker->on_persisted(loop.persistence->take_progress(), mqtt::Clock::now());
+      loop.host->flush();
+    });
+  });
+  if (!persistence) return fail(persistence.error());
   mqtt::BrokerOptions broker_options{m_options.limits, std::chrono::seconds(5), k_version};
-  mqtt::Broker broker(broker_options, authorizer, mqtt::Clock::now());
+  mqtt::Broker broker(broker_options, authorizer, mqtt::Clock::now(), persistence->get());
+  auto restored = store::restore_broker_state(*store, broker, auth_options.topic_limits, wall_now(),
+                                              mqtt::Clock::now());
+  if (!restored) return fail(restored.error());
   net::BrokerHost host(io, broker);
-  loop = {&broker, &host};
+  loop = {&broker, &host, persistence->get()};
 
   const auto& address = m_options.host;
   auto ws_settings = std::make_shared<const net::WsSettings>(net::WsSettings{
@@ -297,6 +312,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   on_ready(info);
   io.run();
   m_state->shut_down = nullptr;
+  (*persistence)->stop();  // commits what the last goodbyes saved
 
   std::error_code ignored;
   std::filesystem::remove(info.runtime_file, ignored);
