@@ -293,7 +293,6 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   info.org_id = boot->org.id;
   info.org_short_id = boot->org.short_id;
   info.admin_key_created = boot->created || m_options.ephemeral;
-  if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
 
   bool stopping = false;
   auto shut_down = [&] {
@@ -307,6 +306,9 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (!ec) shut_down();
   });
+  // Written once the signals are handled: a script that signals as soon as dev.json appears
+  // gets a clean stop, not the default action of SIGTERM.
+  if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
   m_state->shut_down = shut_down;
 
   on_ready(info);
