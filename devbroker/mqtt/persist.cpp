@@ -5,7 +5,6 @@
 
 #include "common/log.h"
 #include "devbroker/mqtt/broker.h"
-#include "devbroker/mqtt/broker_internal.h"
 
 namespace cs::mqtt {
 
@@ -39,7 +38,8 @@ void Broker::release_held(Connection& c, const PersistProgress& progress, TimePo
   if (lost) {
     // Never acknowledge what the store lost: the client sends it again when it reconnects.
     c.held.clear();
-    return fail(c, ReasonCode::unspecified_error, "the broker could not save a message", now);
+    return fail(c, ReasonCode::unspecified_error,
+                "the broker could not save what it was to acknowledge", now);
   }
   const auto ready = std::find_if(c.held.begin(), c.held.end(),
                                   [&](const HeldPacket& h) { return h.last > progress.finished; });
@@ -70,15 +70,16 @@ void Broker::persist_detached(Session& s, TimePoint now) {
         m_persistence->message_stored(s.client_id, f.delivery, state, f.packet_id, now);
   }
   for (Delivery& d : s.queue) {
-    if (d.seq == 0)
-      d.seq = m_persistence->message_stored(s.client_id, d, StoredState::queued, 0, now);
+    if (d.seq != 0) continue;
+    d.seq = m_persistence->message_stored(s.client_id, d, StoredState::queued, 0, now);
   }
 }
 
 void Broker::persist_state(Session& s, const Delivery& d, StoredState state,
                            std::uint16_t packet_id) {
-  if (s.persistent && d.seq != 0)
+  if (s.persistent && d.seq != 0) {
     m_persistence->message_state(s.client_id, d.seq, state, packet_id);
+  }
 }
 
 void Broker::persist_removed(Session& s, const Delivery& d) {

@@ -191,3 +191,15 @@ TEST_CASE("a state.db that is not a database stops dev with an error naming it",
   CHECK(r.exit_code != 0);
   CHECK(r.err.find(dir.path() + "/state.db") != std::string::npos);
 }
+
+TEST_CASE("with --ephemeral retained messages are acknowledged and served, and forgotten on exit",
+          "[integration][persistence]") {
+  TempDir dir;
+  std::vector<std::string> args = {"--allow-anonymous", "--ephemeral"};
+  auto dev = std::make_unique<DevBroker>(args, dir.path());
+  REQUIRE(step(dev->mqtt_port(), 5, {"retain", "eph", "in memory"}));
+  CHECK(step(dev->mqtt_port(), 3, {"retained", "eph", "1"}));
+  CHECK(dev->stop() == 0);
+  dev = std::make_unique<DevBroker>(args, dir.path());
+  CHECK(step(dev->mqtt_port(), 3, {"retained", "eph", "0"}));
+}
