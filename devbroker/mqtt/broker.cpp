@@ -204,6 +204,7 @@ void Broker::on_closed(ConnectionId id, TimePoint now) {
     if (log::enabled(log::Level::info)) log::info("connection lost: " + describe(*c));
     end_connection(*c, true, now);
   }
+  if (c->acks_held) m_held_acks.erase(id);
   m_connections.erase(id);
 }
 

@@ -93,6 +93,12 @@ class Broker {
  private:
   struct SharedGroup;
   struct Match;
+  /// An acknowledgement waiting until the writes it vouches for are durable.
+  struct HeldAck {
+    WriteTicket first = 0;  // its own writes are tickets first..last (none when first > last)
+    WriteTicket last = 0;   // sent once every write up to this ticket has finished
+    Packet packet;
+  };
 
   // Connection life (broker.cpp)
   Connection* find_connection(ConnectionId id);
@@ -107,7 +113,7 @@ class Broker {
   // Persistence (persist.cpp)
   WriteTicket last_ticket() const;
   void acknowledge(Connection& c, Packet&& packet, WriteTicket since);
-  void release_held(Connection& c, const PersistProgress& progress, TimePoint now);
+  void release_held(ConnectionId id, const PersistProgress& progress, TimePoint now);
   void persist_attached(Session& s, bool was_persistent);
   void persist_detached(Session& s, TimePoint now);
   void persist_state(Session& s, const Delivery& d, StoredState state, std::uint16_t packet_id);
@@ -170,8 +176,9 @@ class Broker {
   std::unordered_map<std::string, MessagePtr> m_retained;
 
   std::vector<ConnectionId> m_ready;
-  std::vector<ConnectionId> m_holding;  // connections with acknowledgements held for the store
-  std::vector<Match> m_matches;         // scratch for route()
+  // Per connection, in arrival order; kept here rather than in every Connection, most never hold.
+  std::unordered_map<ConnectionId, std::vector<HeldAck>> m_held_acks;
+  std::vector<Match> m_matches;  // scratch for route()
   std::uint64_t m_match_epoch = 0;
   BrokerStats m_stats;
 };

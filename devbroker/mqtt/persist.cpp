@@ -17,35 +17,44 @@ WriteTicket Broker::last_ticket() const {
 void Broker::acknowledge(Connection& c, Packet&& packet, WriteTicket since) {
   if (c.state == ConnectionState::closing) return;
   const WriteTicket last = last_ticket();
-  if (last == since && c.held.empty()) return send(c, packet);
-  if (c.held.empty()) m_holding.push_back(c.id);
-  c.held.push_back(HeldPacket{since + 1, last, std::move(packet)});
+  if (last == since && !c.acks_held) return send(c, packet);
+  c.acks_held = true;
+  m_held_acks[c.id].push_back(HeldAck{since + 1, last, std::move(packet)});
 }
 
 void Broker::on_persisted(const PersistProgress& progress, TimePoint now) {
   std::vector<ConnectionId> holding;
-  holding.swap(m_holding);
-  for (ConnectionId id : holding) {
-    if (Connection* c = find_connection(id)) release_held(*c, progress, now);
-  }
+  holding.reserve(m_held_acks.size());
+  for (const auto& [id, held] : m_held_acks) holding.push_back(id);
+  for (ConnectionId id : holding) release_held(id, progress, now);
 }
 
-void Broker::release_held(Connection& c, const PersistProgress& progress, TimePoint now) {
-  const bool lost = std::any_of(c.held.begin(), c.held.end(), [&](const HeldPacket& h) {
+void Broker::release_held(ConnectionId id, const PersistProgress& progress, TimePoint now) {
+  auto entry = m_held_acks.find(id);
+  Connection* c = find_connection(id);
+  if (c == nullptr) {
+    m_held_acks.erase(entry);
+    return;
+  }
+  std::vector<HeldAck>& held = entry->second;
+  const bool lost = std::any_of(held.begin(), held.end(), [&](const HeldAck& h) {
     return std::any_of(progress.failed.begin(), progress.failed.end(),
                        [&](WriteTicket t) { return h.first <= t && t <= h.last; });
   });
-  if (lost) {
-    // Never acknowledge what the store lost: the client sends it again when it reconnects.
-    c.held.clear();
-    return fail(c, ReasonCode::unspecified_error,
-                "the broker could not save what it was to acknowledge", now);
+  const auto ready = std::find_if(held.begin(), held.end(),
+                                  [&](const HeldAck& h) { return h.last > progress.finished; });
+  if (!lost) {
+    for (auto it = held.begin(); it != ready; ++it) send(*c, it->packet);
+    held.erase(held.begin(), ready);
+    if (!held.empty()) return;
   }
-  const auto ready = std::find_if(c.held.begin(), c.held.end(),
-                                  [&](const HeldPacket& h) { return h.last > progress.finished; });
-  for (auto it = c.held.begin(); it != ready; ++it) send(c, it->packet);
-  c.held.erase(c.held.begin(), ready);
-  if (!c.held.empty()) m_holding.push_back(c.id);
+  m_held_acks.erase(entry);
+  c->acks_held = false;
+  // Never acknowledge what the store lost: the client sends it again when it reconnects.
+  if (lost) {
+    fail(*c, ReasonCode::unspecified_error, "the broker could not save what it was to acknowledge",
+         now);
+  }
 }
 
 void Broker::persist_attached(Session& s, bool was_persistent) {

@@ -86,7 +86,7 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
   }
   if (c != nullptr && s.queue.empty() && s.inflight.size() < c->client_receive_maximum) {
     const std::uint16_t id = s.allocate_packet_id();
-    s.inflight.push_back(Inflight{id, std::move(d), false});
+    s.inflight.push_back(Inflight{std::move(d), id, false});
     send_publish(*c, s, s.inflight.back().delivery, id, false, now);
     return;
   }
@@ -166,7 +166,7 @@ void Broker::drain_queue(Session& s, TimePoint now) {
     }
     const std::uint16_t id = s.allocate_packet_id();
     persist_state(s, d, StoredState::awaiting_ack, id);
-    s.inflight.push_back(Inflight{id, std::move(d), false});
+    s.inflight.push_back(Inflight{std::move(d), id, false});
     send_publish(*c, s, s.inflight.back().delivery, id, false, now);
   }
 }

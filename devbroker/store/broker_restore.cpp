@@ -103,7 +103,7 @@ class Restorer {
       if (queued) {
         r.queue.push_back(std::move(d));
       } else {
-        r.inflight.push_back(mqtt::Inflight{packet_id, std::move(d), pubrel_sent});
+        r.inflight.push_back(mqtt::Inflight{std::move(d), packet_id, pubrel_sent});
       }
       ++m_report.messages;
     }
