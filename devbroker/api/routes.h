@@ -12,5 +12,6 @@ void add_user_routes(ApiServer& api);     // /v2/users... (routes_users.cpp)
 void add_key_routes(ApiServer& api);      // /v2/keys... (routes_keys.cpp)
 void add_acl_routes(ApiServer& api);      // /v2/acl... (routes_acl.cpp)
 void add_publish_routes(ApiServer& api);  // /v1/publish (routes_publish.cpp)
+void add_oauth_routes(ApiServer& api);    // /oauth/... and CLI session tokens (routes_oauth.cpp)
 
 }  // namespace cs::api
