@@ -10,6 +10,7 @@
 #include "cli/commands/bench.h"
 #include "cli/commands/completion.h"
 #include "cli/commands/dev.h"
+#include "cli/commands/pubsub.h"
 #include "common/error.h"
 #include "common/version.h"
 
@@ -44,6 +45,8 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
 
   Action action;
   add_auth(app, api_flags, ctx, action);
+  add_pub(app, ctx, action);
+  add_sub(app, ctx, action);
   add_dev(app, ctx, action);
   add_bench(app, ctx, action);
   add_completion(app, ctx, action);

@@ -25,8 +25,14 @@ struct Context {
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
   };
-  std::istream* in = nullptr;  // stdin (`login --with-token`); null reads as empty
-  bool interactive = false;    // stdin and stderr are a terminal (a person may answer)
+  // Input a command reads (a token for `login --with-token`, messages for `pub -l`, a password
+  // for `-P -`); null reads as empty.
+  std::istream* in = nullptr;
+  // A monotonic clock for deadlines; the real one unless a test sets another.
+  std::function<std::chrono::steady_clock::time_point()> steady_now = [] {
+    return std::chrono::steady_clock::now();
+  };
+  bool interactive = false;  // stdin and stderr are a terminal (a person may answer)
   // The OS keyring for credentials; null when there is none (tests use the file).
   credentials::SecretBackend* keyring = nullptr;
   // Opens a URL in the user's browser (`login`); empty when there is none to open.

@@ -3,6 +3,8 @@ complete -c cloudsignal -f -n '__fish_use_subcommand' -a login -d 'Sign in: in t
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a logout -d 'Sign out: revoke the session and delete its secrets'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a whoami -d 'Show who is signed in, where and how'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a auth -d 'Credentials for scripts'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a pub -d 'Publish MQTT messages'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a sub -d 'Subscribe to MQTT topics and print the messages'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a dev -d 'Run the local development broker'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a bench -d 'Load an MQTT broker: throughput, loss, latency, connection rate and idle clients'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a completion -d 'Print a shell completion script'
@@ -22,6 +24,35 @@ complete -c cloudsignal -n '__fish_seen_subcommand_from whoami' -l json
 complete -c cloudsignal -f -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from token' -a token -d 'Print a valid access token or API key (a session is refreshed first)'
 complete -c cloudsignal -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from token' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from token' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l url -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l mqtt-version -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l username -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l password -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l cafile -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l id -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l keepalive -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l topic -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l message -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l file -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l stdin-line
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l null-message
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l qos -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l retain
+complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l user-property -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l url -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l mqtt-version -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l username -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l password -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l cafile -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l id -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l keepalive -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l topic -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l qos -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l count -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l timeout -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l json
 complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -a ca -d 'Print the path of the dev CA certificate that TLS clients should trust'
 complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -a issue-client-cert -d 'Issue a client certificate signed by the dev CA, for mutual TLS'
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l help

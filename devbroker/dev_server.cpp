@@ -24,6 +24,8 @@
 #include "devbroker/net/broker_host.h"
 #include "devbroker/net/tls_stream.h"
 #include "devbroker/net/ws_stream.h"
+#include "devbroker/store/broker_persistence.h"
+#include "devbroker/store/broker_restore.h"
 #include "devbroker/store/store.h"
 
 namespace cs::devbroker {
@@ -225,6 +227,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   struct Loop {
     mqtt::Broker* broker = nullptr;
     net::BrokerHost* host = nullptr;
+    store::BrokerPersistence* persistence = nullptr;
   } loop;
   auth::ServiceAuthorizer authorizer(
       auth, wall_now, [&io, &loop](mqtt::ConnectionId id, mqtt::AuthDecision d) {
@@ -241,10 +244,22 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
       loop.host->flush();
     });
   });
+  // Retained messages and persistent sessions commit on the store's writer thread; what waited
+  // for a commit is released on the loop.
+  auto persistence = store::BrokerPersistence::open(*store, wall_now, [&io, &loop] {
+    asio::post(io, [&loop] {
+      loop.broker->on_persisted(loop.persistence->take_progress(), mqtt::Clock::now());
+      loop.host->flush();
+    });
+  });
+  if (!persistence) return fail(persistence.error());
   mqtt::BrokerOptions broker_options{m_options.limits, std::chrono::seconds(5), k_version};
-  mqtt::Broker broker(broker_options, authorizer, mqtt::Clock::now());
+  mqtt::Broker broker(broker_options, authorizer, mqtt::Clock::now(), persistence->get());
+  auto restored = store::restore_broker_state(*store, broker, auth_options.topic_limits, wall_now(),
+                                              mqtt::Clock::now());
+  if (!restored) return fail(restored.error());
   net::BrokerHost host(io, broker);
-  loop = {&broker, &host};
+  loop = {&broker, &host, persistence->get()};
 
   const auto& address = m_options.host;
   auto ws_settings = std::make_shared<const net::WsSettings>(net::WsSettings{
@@ -313,8 +328,8 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   info.org_id = boot->org.id;
   info.org_short_id = boot->org.short_id;
   info.admin_key_created = boot->created || m_options.ephemeral;
-  if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
 
+  asio::signal_set signals(io, SIGINT, SIGTERM);
   bool stopping = false;
   std::thread api_stopper;
   auto shut_down = [&] {
@@ -328,16 +343,19 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
       asio::post(io, [&] { host.stop([&io] { io.stop(); }); });
     });
   };
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (!ec) shut_down();
   });
+  // Written once the signals are handled: a script that signals as soon as dev.json appears
+  // gets a clean stop, not the default action of SIGTERM.
+  if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
   m_state->shut_down = shut_down;
 
   on_ready(info);
   io.run();
   if (api_stopper.joinable()) api_stopper.join();
   m_state->shut_down = nullptr;
+  (*persistence)->stop();  // commits what the last goodbyes saved
 
   std::error_code ignored;
   std::filesystem::remove(info.runtime_file, ignored);

@@ -48,6 +48,7 @@ ApiServer::ApiServer(ApiDeps deps, ApiOptions options)
   add_key_routes(*this);
   add_acl_routes(*this);
   add_publish_routes(*this);
+  add_oauth_routes(*this);
 }
 
 ApiServer::~ApiServer() {

@@ -19,5 +19,6 @@ void add_publish_routes(ApiServer& api);  // /v1/publish (routes_publish.cpp)
 /// /v2/providers... and /v2/tokens/exchange (routes_providers.cpp), served by `providers`,
 /// which must outlive `api`.
 void add_provider_routes(ApiServer& api, auth::ProviderService& providers);
+void add_oauth_routes(ApiServer& api);  // /oauth/... and CLI session tokens (routes_oauth.cpp)
 
 }  // namespace cs::api

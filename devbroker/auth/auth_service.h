@@ -148,6 +148,16 @@ class AuthService {
   bool may(const mqtt::Identity& identity, std::string_view client_id,
            std::string_view topic_or_filter, Action action) const;
 
+  // Other tables ----------------------------------------------------------------------------
+  /// Runs `work` with the store while holding the lock that serialises every use of its
+  /// connection, for services keeping tables of their own (CLI login sessions); `work` must not
+  /// call back into this service.
+  template <class Work>
+  auto with_store(Work&& work) {
+    std::lock_guard db(m_db_mutex);
+    return work(m_store);
+  }
+
  private:
   Result<void> reload_acl_locked();
   void revoke_sessions(const std::string& credential_id, mqtt::ReasonCode reason);

@@ -9,9 +9,11 @@
 
 namespace cs::mqtt {
 
-Broker::Broker(BrokerOptions options, Authorizer& authorizer, TimePoint now)
+Broker::Broker(BrokerOptions options, Authorizer& authorizer, TimePoint now,
+               Persistence* persistence)
     : m_options(std::move(options)),
       m_authorizer(authorizer),
+      m_persistence(persistence),
       m_topic_limits{m_options.limits.max_topic_length, m_options.limits.max_topic_levels},
       m_started(now),
       m_next_sys(now) {}
@@ -192,6 +194,7 @@ void Broker::end_connection(Connection& c, bool with_will, TimePoint now) {
   if (s->expiry_interval != k_session_never_expires) {
     s->expires_at = now + std::chrono::seconds(s->expiry_interval);
   }
+  persist_detached(*s, now);
 }
 
 void Broker::on_closed(ConnectionId id, TimePoint now) {
@@ -201,6 +204,7 @@ void Broker::on_closed(ConnectionId id, TimePoint now) {
     if (log::enabled(log::Level::info)) log::info("connection lost: " + describe(*c));
     end_connection(*c, true, now);
   }
+  if (c->acks_held) m_held_acks.erase(id);
   m_connections.erase(id);
 }
 

@@ -15,6 +15,7 @@
 #include "devbroker/mqtt/authorizer.h"
 #include "devbroker/mqtt/message.h"
 #include "devbroker/mqtt/packet.h"
+#include "devbroker/mqtt/persistence.h"
 #include "devbroker/mqtt/session.h"
 #include "devbroker/mqtt/topic.h"
 #include "devbroker/mqtt/topic_index.h"
@@ -41,8 +42,10 @@ struct BrokerStats {
 
 class Broker {
  public:
-  /// Builds a broker that asks `authorizer` (which must outlive it) about every client.
-  Broker(BrokerOptions options, Authorizer& authorizer, TimePoint now);
+  /// Builds a broker that asks `authorizer` (which must outlive it) about every client and, when
+  /// given, tells `persistence` (which must outlive it too) what must survive a restart.
+  Broker(BrokerOptions options, Authorizer& authorizer, TimePoint now,
+         Persistence* persistence = nullptr);
   ~Broker();
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
@@ -67,6 +70,14 @@ class Broker {
   /// Ends every connection: 5.0 clients receive DISCONNECT "server shutting down".
   void shutdown(TimePoint now);
 
+  /// Adds retained `message`, read from the store at start (nothing is written back).
+  void restore_retained(MessagePtr message);
+  /// Adds persistent session `session`, read from the store at start, as disconnected.
+  void restore_session(RestoredSession&& session);
+  /// The store finished the writes `progress` names: sends the acknowledgements that waited for
+  /// them, and closes the connections whose acknowledged data could not be saved.
+  void on_persisted(const PersistProgress& progress, TimePoint now);
+
   /// Connections that got output or a close request since the last call; the list is cleared.
   std::vector<ConnectionId> take_ready();
   /// Moves out the bytes waiting to be written to connection `id`.
@@ -82,6 +93,12 @@ class Broker {
  private:
   struct SharedGroup;
   struct Match;
+  /// An acknowledgement waiting until the writes it vouches for are durable.
+  struct HeldAck {
+    WriteTicket first = 0;  // its own writes are tickets first..last (none when first > last)
+    WriteTicket last = 0;   // sent once every write up to this ticket has finished
+    Packet packet;
+  };
 
   // Connection life (broker.cpp)
   Connection* find_connection(ConnectionId id);
@@ -92,6 +109,15 @@ class Broker {
   void request_close(Connection& c);
   void end_connection(Connection& c, bool with_will, TimePoint now);
   void mark_ready(Connection& c);
+
+  // Persistence (persist.cpp)
+  WriteTicket last_ticket() const;
+  void acknowledge(Connection& c, Packet&& packet, WriteTicket since);
+  void release_held(ConnectionId id, const PersistProgress& progress, TimePoint now);
+  void persist_attached(Session& s, bool was_persistent);
+  void persist_detached(Session& s, TimePoint now);
+  void persist_state(Session& s, const Delivery& d, StoredState state, std::uint16_t packet_id);
+  void persist_removed(Session& s, const Delivery& d);
 
   // CONNECT and CONNACK (handle_connect.cpp)
   void handle_connect(Connection& c, Connect&& packet, TimePoint now);
@@ -128,13 +154,14 @@ class Broker {
   void drain_queue(Session& s, TimePoint now);
   void resend_inflight(Session& s, TimePoint now);
   void publish_will(PendingWill&& will, TimePoint now);
-  void store_retained(const MessagePtr& message);
+  void store_retained(const MessagePtr& message, TimePoint now);
 
   // Timers and $SYS (broker.cpp, sys_topics.cpp)
   void publish_sys(TimePoint now);
 
   BrokerOptions m_options;
   Authorizer& m_authorizer;
+  Persistence* m_persistence;
   TopicLimits m_topic_limits;
   TimePoint m_started;
   TimePoint m_next_sys;
@@ -149,6 +176,8 @@ class Broker {
   std::unordered_map<std::string, MessagePtr> m_retained;
 
   std::vector<ConnectionId> m_ready;
+  // Per connection, in arrival order; kept here rather than in every Connection, most never hold.
+  std::unordered_map<ConnectionId, std::vector<HeldAck>> m_held_acks;
   std::vector<Match> m_matches;  // scratch for route()
   std::uint64_t m_match_epoch = 0;
   BrokerStats m_stats;

@@ -193,6 +193,7 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
     destroy_session(old);
     it = m_sessions.end();
   }
+  const bool was_persistent = it != m_sessions.end() && it->second->persistent;
   if (it == m_sessions.end()) {
     auto s = std::make_unique<Session>();
     s->client_id = connect.client_id;
@@ -223,6 +224,7 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
                     connect.will->properties.will_delay_interval.value_or(0),
                     {}});
   }
+  persist_attached(s, was_persistent);
   c.session = &s;
   return s;
 }
@@ -230,6 +232,7 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
 void Broker::destroy_session(Session& s) {
   for (const auto& [filter, options] : s.subscriptions) unindex_subscription(s, filter);
   if (s.connection != nullptr) s.connection->session = nullptr;
+  if (s.persistent) m_persistence->session_removed(s.client_id);
   m_sessions.erase(s.client_id);
 }
 

@@ -38,7 +38,7 @@ void Broker::handle_publish(Connection& c, Publish&& packet, TimePoint now) {
   if (packet.qos == QoS::exactly_once) {
     if (s.incoming_qos2.contains(id)) {
       // [MQTT-4.3.3-9] a re-sent QoS 2 PUBLISH is acknowledged again, never delivered twice.
-      return send(c, Pubrec{id, ReasonCode::success, {}});
+      return acknowledge(c, Pubrec{id, ReasonCode::success, {}}, last_ticket());
     }
     if (s.incoming_qos2.size() >= m_options.limits.receive_maximum) {
       // [MQTT-3.3.4-9] more unacknowledged QoS 2 messages than our receive maximum.
@@ -59,8 +59,8 @@ void Broker::handle_publish(Connection& c, Publish&& packet, TimePoint now) {
     if (log::enabled(log::Level::debug)) {
       log::debug("dropped PUBLISH to '" + packet.topic + "' from " + describe(c));
     }
-    if (packet.qos == QoS::at_least_once) send(c, Puback{id, verdict, {}});
-    if (packet.qos == QoS::exactly_once) send(c, Pubrec{id, verdict, {}});
+    if (packet.qos == QoS::at_least_once) acknowledge(c, Puback{id, verdict, {}}, last_ticket());
+    if (packet.qos == QoS::exactly_once) acknowledge(c, Pubrec{id, verdict, {}}, last_ticket());
     return;
   }
 
@@ -77,12 +77,16 @@ void Broker::handle_publish(Connection& c, Publish&& packet, TimePoint now) {
   message->properties = std::move(props);
   message->origin_client_id = c.client_id;
   message->origin_session = s.serial;
+  // What routing stored (a retained message, messages queued for absent persistent sessions) is
+  // durable before the publisher hears that the message arrived.
+  const WriteTicket since = last_ticket();
   route(message, now);
 
-  if (packet.qos == QoS::at_least_once) send(c, Puback{id, ReasonCode::success, {}});
+  if (packet.qos == QoS::at_least_once) acknowledge(c, Puback{id, ReasonCode::success, {}}, since);
   if (packet.qos == QoS::exactly_once) {
     s.incoming_qos2.insert(id);
-    send(c, Pubrec{id, ReasonCode::success, {}});
+    if (s.persistent) m_persistence->incoming_qos2_added(s.client_id, id);
+    acknowledge(c, Pubrec{id, ReasonCode::success, {}}, since);
   }
 }
 
@@ -90,38 +94,49 @@ void Broker::handle_puback(Connection& c, const Puback& packet, TimePoint now) {
   Session& s = *c.session;
   Inflight* f = s.find_inflight(packet.packet_id);
   if (f == nullptr || f->delivery.qos != QoS::at_least_once) return;  // stale or unknown: ignore
+  persist_removed(s, f->delivery);
   s.erase_inflight(packet.packet_id);
   drain_queue(s, now);
 }
 
 void Broker::handle_pubrec(Connection& c, const Pubrec& packet, TimePoint now) {
   Session& s = *c.session;
+  const WriteTicket since = last_ticket();
   Inflight* f = s.find_inflight(packet.packet_id);
   if (f == nullptr || f->delivery.qos != QoS::exactly_once) {
-    return send(c, Pubrel{packet.packet_id, ReasonCode::packet_identifier_not_found, {}});
+    return acknowledge(c, Pubrel{packet.packet_id, ReasonCode::packet_identifier_not_found, {}},
+                       since);
   }
   if (packet.reason_code >= ReasonCode::unspecified_error) {
     // The client refused the message: the exchange ends here ([MQTT-4.3.3-4] no PUBREL).
+    persist_removed(s, f->delivery);
     s.erase_inflight(packet.packet_id);
     return drain_queue(s, now);
   }
   f->awaiting_pubcomp = true;
+  persist_state(s, f->delivery, StoredState::awaiting_pubcomp, packet.packet_id);
   f->delivery.message.reset();  // after PUBREC only the packet id matters
-  send(c, Pubrel{packet.packet_id, ReasonCode::success, {}});
+  acknowledge(c, Pubrel{packet.packet_id, ReasonCode::success, {}}, since);
 }
 
 void Broker::handle_pubrel(Connection& c, const Pubrel& packet) {
   Session& s = *c.session;
+  const WriteTicket since = last_ticket();
   const bool known = s.incoming_qos2.erase(packet.packet_id) > 0;
-  send(c, Pubcomp{packet.packet_id,
-                  known ? ReasonCode::success : ReasonCode::packet_identifier_not_found,
-                  {}});
+  // Forgotten on disk before PUBCOMP lets the client reuse the id for a new message.
+  if (known && s.persistent) m_persistence->incoming_qos2_removed(s.client_id, packet.packet_id);
+  acknowledge(c,
+              Pubcomp{packet.packet_id,
+                      known ? ReasonCode::success : ReasonCode::packet_identifier_not_found,
+                      {}},
+              since);
 }
 
 void Broker::handle_pubcomp(Connection& c, const Pubcomp& packet, TimePoint now) {
   Session& s = *c.session;
   Inflight* f = s.find_inflight(packet.packet_id);
   if (f == nullptr || !f->awaiting_pubcomp) return;
+  persist_removed(s, f->delivery);
   s.erase_inflight(packet.packet_id);
   drain_queue(s, now);
 }

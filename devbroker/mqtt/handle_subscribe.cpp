@@ -25,6 +25,7 @@ void Broker::handle_subscribe(Connection& c, Subscribe&& packet, TimePoint now) 
   const bool v5 = c.version == Version::v5;
   const auto& ids = packet.properties.subscription_identifiers;
   const std::uint32_t subscription_id = ids.empty() ? 0 : ids.front();
+  const WriteTicket since = last_ticket();
 
   Suback ack{packet.packet_id, {}, {}};
   std::vector<std::pair<std::string, SubscriptionOptions>> retained_to_send;
@@ -62,12 +63,15 @@ void Broker::handle_subscribe(Connection& c, Subscribe&& packet, TimePoint now) 
         !shared && (options.retain_handling == 0 || (options.retain_handling == 1 && !existed));
     if (send_retained_now) retained_to_send.emplace_back(r.filter, options);
   }
-  send(c, ack);
+  // A persistent session's SUBACK waits for its subscriptions to be saved; the retained messages
+  // may go first ([MQTT-3.8.4]: PUBLISH may precede SUBACK).
+  acknowledge(c, std::move(ack), since);
   for (const auto& [filter, options] : retained_to_send) send_retained(s, filter, options, now);
 }
 
 void Broker::handle_unsubscribe(Connection& c, const Unsubscribe& packet) {
   Session& s = *c.session;
+  const WriteTicket since = last_ticket();
   Unsuback ack{packet.packet_id, {}, {}};
   for (const std::string& filter : packet.filters) {
     if (check_topic_filter(filter, m_topic_limits)) {
@@ -77,7 +81,7 @@ void Broker::handle_unsubscribe(Connection& c, const Unsubscribe& packet) {
     ack.reason_codes.push_back(
         remove_subscription(s, filter) ? ReasonCode::success : ReasonCode::no_subscription_existed);
   }
-  send(c, ack);
+  acknowledge(c, std::move(ack), since);
 }
 
 void Broker::add_subscription(Session& s, const std::string& filter,
@@ -102,12 +106,14 @@ void Broker::add_subscription(Session& s, const std::string& filter,
     m_subscriptions.insert(filter, &s, options);
   }
   s.subscriptions[filter] = options;
+  if (s.persistent) m_persistence->subscription_added(s.client_id, filter, options);
 }
 
 bool Broker::remove_subscription(Session& s, const std::string& filter) {
   if (!s.subscriptions.contains(filter)) return false;
   unindex_subscription(s, filter);
   s.subscriptions.erase(filter);
+  if (s.persistent) m_persistence->subscription_removed(s.client_id, filter);
   return true;
 }
 

@@ -27,7 +27,7 @@ void Broker::publish(Message message, TimePoint now) {
 }
 
 void Broker::route(const MessagePtr& message, TimePoint now) {
-  if (message->retain) store_retained(message);
+  if (message->retain) store_retained(message, now);
 
   // Merge overlapping subscriptions of one session into a single delivery: the highest QoS and
   // every subscription identifier ([MQTT-3.3.4-2], [MQTT-3.3.4-3]).
@@ -86,7 +86,7 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
   }
   if (c != nullptr && s.queue.empty() && s.inflight.size() < c->client_receive_maximum) {
     const std::uint16_t id = s.allocate_packet_id();
-    s.inflight.push_back(Inflight{id, std::move(d), false});
+    s.inflight.push_back(Inflight{std::move(d), id, false});
     send_publish(*c, s, s.inflight.back().delivery, id, false, now);
     return;
   }
@@ -95,6 +95,9 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
     if (log::enabled(log::Level::debug))
       log::debug("queue full, dropped a message for " + s.client_id);
     return;
+  }
+  if (s.persistent && c == nullptr) {
+    d.seq = m_persistence->message_stored(s.client_id, d, StoredState::queued, 0, now);
   }
   s.queue.push_back(std::move(d));
 }
@@ -125,7 +128,10 @@ void Broker::send_publish(Connection& c, Session& s, const Delivery& d, std::uin
       encoded_size(p, c.version) > c.client_maximum_packet_size) {
     // [MQTT-3.1.2-25] a message too large for the client is discarded as if it were delivered.
     ++m_stats.dropped;
-    if (packet_id != 0) s.erase_inflight(packet_id);
+    if (Inflight* f = packet_id != 0 ? s.find_inflight(packet_id) : nullptr) {
+      persist_removed(s, f->delivery);
+      s.erase_inflight(packet_id);
+    }
     return;
   }
   if (own && c.client_topic_alias_maximum > 0) {
@@ -150,13 +156,17 @@ void Broker::drain_queue(Session& s, TimePoint now) {
   while (c != nullptr && !s.queue.empty() && s.inflight.size() < c->client_receive_maximum) {
     Delivery d = std::move(s.queue.front());
     s.queue.pop_front();
-    if (expired(*d.message, now)) continue;
+    if (expired(*d.message, now)) {
+      persist_removed(s, d);
+      continue;
+    }
     if (d.qos == QoS::at_most_once) {
       send_publish(*c, s, d, 0, false, now);
       continue;
     }
     const std::uint16_t id = s.allocate_packet_id();
-    s.inflight.push_back(Inflight{id, std::move(d), false});
+    persist_state(s, d, StoredState::awaiting_ack, id);
+    s.inflight.push_back(Inflight{std::move(d), id, false});
     send_publish(*c, s, s.inflight.back().delivery, id, false, now);
   }
 }
@@ -201,23 +211,27 @@ void Broker::publish_will(PendingWill&& will, TimePoint now) {
   route(std::make_shared<const Message>(std::move(m)), now);
 }
 
-void Broker::store_retained(const MessagePtr& message) {
+void Broker::store_retained(const MessagePtr& message, TimePoint now) {
+  // $SYS messages are the server's own and made afresh after a restart: never written.
+  const bool durable = m_persistence != nullptr && message->topic.front() != '$';
   // [MQTT-3.3.1-10] an empty retained message clears the topic's retained message.
   if (message->payload.empty()) {
-    m_retained.erase(message->topic);
+    if (m_retained.erase(message->topic) > 0 && durable) {
+      m_persistence->retained_cleared(message->topic);
+    }
     return;
   }
   auto it = m_retained.find(message->topic);
   if (it != m_retained.end()) {
     it->second = message;
-    return;
-  }
-  if (m_retained.size() >= m_options.limits.max_retained_messages) {
+  } else if (m_retained.size() >= m_options.limits.max_retained_messages) {
     ++m_stats.dropped;
     log::warn("retained message for '" + message->topic + "' not stored: limit reached");
     return;
+  } else {
+    m_retained.emplace(message->topic, message);
   }
-  m_retained.emplace(message->topic, message);
+  if (durable) m_persistence->retained_set(*message, now);
 }
 
 }  // namespace cs::mqtt

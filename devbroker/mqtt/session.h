@@ -19,18 +19,23 @@ namespace cs::mqtt {
 
 struct Connection;
 
+/// Names one write a Persistence queued; tickets increase in the order the writes were made.
+using WriteTicket = std::uint64_t;
+
 /// One message on its way to a client: which message, at what QoS, with which flags.
 struct Delivery {
   MessagePtr message;
   QoS qos = QoS::at_most_once;
   bool retain = false;
   std::vector<std::uint32_t> subscription_ids;
+  std::int64_t seq = 0;  // its id in the store; 0 while not stored
 };
 
-/// A QoS 1/2 delivery sent and not yet completed.
+/// A QoS 1/2 delivery sent and not yet completed. The small members come last so that they fill
+/// the delivery's tail padding: 64 bytes, which matters when a full window is scanned and moved.
 struct Inflight {
-  std::uint16_t packet_id = 0;
   Delivery delivery;
+  std::uint16_t packet_id = 0;
   bool awaiting_pubcomp = false;  // QoS 2 after PUBREC: PUBREL sent
 };
 
@@ -55,6 +60,7 @@ struct Session {
   std::list<Delivery> queue;       // waiting to be sent (a list allocates nothing while empty)
   std::unordered_set<std::uint16_t> incoming_qos2;  // PUBREC sent, PUBREL not yet received
   std::uint16_t last_packet_id = 0;
+  bool persistent = false;  // outlives its connection, so the broker's Persistence keeps it
 
   std::uint32_t expiry_interval = 0;    // seconds after disconnect; 0xFFFFFFFF never
   std::optional<TimePoint> expires_at;  // set while disconnected
@@ -92,6 +98,7 @@ struct Connection {
   std::shared_ptr<const Identity> identity;
   std::string client_id;
   bool pending_assigned_id = false;  // 5.0: the broker chose the client id, CONNACK says which
+  bool acks_held = false;            // acknowledgements wait in the broker for the store to commit
 
   // What the client told us about itself (5.0 CONNECT properties).
   std::uint16_t client_receive_maximum = 65535;

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "common/log.h"
+#include "devbroker/mqtt/wire.h"
 #include "devbroker/net/tls_stream.h"
 
 namespace cs::net {
@@ -61,6 +62,14 @@ bool connection_gone(const boost::system::error_code& ec) {
 }
 
 }  // namespace
+
+std::size_t first_packet_size(ByteView bytes) {
+  if (bytes.size() < 2) return bytes.size();
+  const auto length = mqtt::wire::read_varint(bytes.subspan(1));
+  if (length.status != mqtt::wire::VarintStatus::ok) return bytes.size();
+  const std::size_t total = 1 + length.size + length.value;
+  return total <= bytes.size() ? total : bytes.size();
+}
 
 // The WebSocket side shared by WS and WSS; `Next` is the TCP socket or the TLS stream on it.
 // Handlers hold a shared_ptr to the core, so it outlives operations pending at close().
@@ -120,9 +129,20 @@ class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
   }
 
   void write(const void* data, std::size_t size, WriteHandler handler) {
-    m_ws.async_write(asio::buffer(data, size),
-                     [self = this->shared_from_this(), handler = std::move(handler)](
-                         boost::system::error_code ec, std::size_t n) { handler(ec, n); });
+    write_packets(static_cast<const std::uint8_t*>(data), size, 0, std::move(handler));
+  }
+
+  // Sends the packets in data[offset, size) one WebSocket message each, in order.
+  void write_packets(const std::uint8_t* data, std::size_t size, std::size_t offset,
+                     WriteHandler handler) {
+    const std::size_t length = first_packet_size(ByteView(data + offset, size - offset));
+    m_ws.async_write(
+        asio::buffer(data + offset, length),
+        [self = this->shared_from_this(), data, size, offset, length, handler = std::move(handler)](
+            boost::system::error_code ec, std::size_t n) mutable {
+          if (ec || offset + length == size) return handler(ec, offset + n);
+          self->write_packets(data, size, offset + length, std::move(handler));
+        });
   }
 
   void close() {

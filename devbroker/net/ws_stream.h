@@ -3,12 +3,15 @@
 // The upgrade request is judged by decide_ws_handshake(); refused requests get an HTTP answer
 // and are closed. MQTT bytes travel in binary messages, which may split packets or carry
 // several; a text message closes the connection with code 1003, an oversized one with 1009.
+// The broker sends one packet per message: Paho C (1.3) leaves a second packet of a message
+// unread until more bytes arrive on the socket.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 
+#include "common/crypto/bytes.h"
 #include "devbroker/net/stream.h"
 #include "devbroker/net/tls_context.h"
 #include "devbroker/net/ws_handshake.h"
@@ -22,6 +25,10 @@ inline constexpr std::size_t k_ws_message_slack = 64 * 1024;
 inline constexpr std::size_t k_ws_max_request_header = 8 * 1024;
 /// How long a closing connection waits for the peer's close frame.
 inline constexpr std::chrono::milliseconds k_ws_close_grace{500};
+
+/// The size of the MQTT packet at the start of `bytes` (fixed header included), or all of
+/// `bytes` when they do not start with a whole packet.
+std::size_t first_packet_size(ByteView bytes);
 
 struct WsSettings {
   std::size_t max_message_size = 0;  // a WebSocket message, after reassembly of its frames

@@ -140,10 +140,39 @@ CREATE TABLE session_incoming_qos2 (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// CLI logins (OAuth 2.0). A session is one token family: created when an authorization code is
+// redeemed, renewed by each refresh, and deleted (with its tokens) on logout, on reuse of a
+// rotated refresh token or of its code, and once its refresh token has expired. `hash` is the
+// SHA-256 hex of a token's secret (256 random bits, so a fast hash is safe and lookups go by it).
+// A refresh token with `rotated_at` set was exchanged already: presenting it again is reuse.
+constexpr std::string_view k_schema_2 = R"sql(
+CREATE TABLE oauth_sessions (
+  id TEXT PRIMARY KEY NOT NULL,
+  client_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  user_email TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX oauth_sessions_expires_at ON oauth_sessions (expires_at);
+
+CREATE TABLE oauth_tokens (
+  hash TEXT PRIMARY KEY NOT NULL,
+  session_id TEXT NOT NULL REFERENCES oauth_sessions (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+  expires_at INTEGER NOT NULL,
+  rotated_at INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX oauth_tokens_session_id ON oauth_tokens (session_id);
+CREATE INDEX oauth_tokens_expires_at ON oauth_tokens (expires_at);
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{"tables for the organization, credentials, access rules, identities, retained "
               "messages and sessions",
               k_schema_1},
+    Migration{"tables for CLI login sessions and their tokens", k_schema_2},
 };
 
 Error refusal(const Database& db, std::string_view detail, std::string hint) {

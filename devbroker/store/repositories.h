@@ -6,6 +6,7 @@
 #include "devbroker/store/api_key_repository.h"
 #include "devbroker/store/binding_repository.h"
 #include "devbroker/store/database.h"
+#include "devbroker/store/oauth_repository.h"
 #include "devbroker/store/org_repository.h"
 #include "devbroker/store/provider_repository.h"
 #include "devbroker/store/retained_repository.h"
@@ -27,7 +28,8 @@ struct Repositories {
         acl(connection),
         bindings(connection),
         retained(connection),
-        sessions(connection) {}
+        sessions(connection),
+        oauth(connection) {}
 
   Database& db;
   OrgRepository org;
@@ -39,6 +41,7 @@ struct Repositories {
   BindingRepository bindings;
   RetainedRepository retained;
   SessionRepository sessions;
+  OAuthRepository oauth;
 };
 
 }  // namespace cs::store

@@ -40,11 +40,27 @@ Result<void> RetainedRepository::remove(const std::string& topic) {
   return {};
 }
 
-Result<std::vector<RetainedRecord>> RetainedRepository::list(SysSeconds now) const {
-  return all_rows(m_db.query("SELECT topic, payload, qos, properties, expires_at FROM retained "
-                             "WHERE expires_at IS NULL OR expires_at > ? ORDER BY topic",
-                             now),
-                  read_retained);
+Result<std::vector<RetainedRecord>> RetainedRepository::list(
+    SysSeconds now, std::vector<std::string>* damaged) const {
+  std::vector<RetainedRecord> records;
+  auto listed =
+      for_each_row(m_db.query("SELECT topic, payload, qos, properties, expires_at FROM retained "
+                              "WHERE expires_at IS NULL OR expires_at > ? ORDER BY topic",
+                              now),
+                   [&](const Statement& row) -> Result<void> {
+                     auto record = read_retained(row);
+                     if (record) {
+                       records.push_back(std::move(*record));
+                     } else if (damaged == nullptr) {
+                       return fail(record.error());
+                     } else {
+                       damaged->push_back(concat({"the retained message of '", row.column_text(0),
+                                                  "': ", record.error().message}));
+                     }
+                     return {};
+                   });
+  if (!listed) return fail(listed.error());
+  return records;
 }
 
 Result<std::int64_t> RetainedRepository::delete_expired(SysSeconds now) {

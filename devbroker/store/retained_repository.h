@@ -31,8 +31,10 @@ class RetainedRepository {
   Result<void> put(const RetainedRecord& message);
   /// Deletes the retained message of `topic`, if there is one.
   Result<void> remove(const std::string& topic);
-  /// Every retained message not expired at `now`, by topic.
-  Result<std::vector<RetainedRecord>> list(SysSeconds now) const;
+  /// Every retained message not expired at `now`, by topic. A row whose data cannot be read
+  /// fails the call, or with `damaged` given is left out and described there.
+  Result<std::vector<RetainedRecord>> list(SysSeconds now,
+                                           std::vector<std::string>* damaged = nullptr) const;
   /// Deletes retained messages expired at `now` (expiry at or before it); returns how many.
   Result<std::int64_t> delete_expired(SysSeconds now);
 

@@ -92,8 +92,9 @@ Result<QueuedMessageRecord> read_message(const Statement& row) {
 // to its session by client id.
 class SessionLoader {
  public:
-  SessionLoader(Database& db, std::optional<std::string> client_id)
-      : m_db(db), m_client_id(std::move(client_id)) {}
+  SessionLoader(Database& db, std::optional<std::string> client_id,
+                std::vector<std::string>* damaged)
+      : m_db(db), m_client_id(std::move(client_id)), m_damaged(damaged) {}
 
   Result<std::vector<StoredSession>> load() && {
     for (auto step : {&SessionLoader::load_sessions, &SessionLoader::load_subscriptions,
@@ -146,10 +147,18 @@ class SessionLoader {
                "client_id, seq"),
         [&](const Statement& row) -> Result<void> {
           auto message = read_message(row);
-          if (!message) return fail(message.error());
+          if (!message) return skip(row, message.error());
           if (auto* session = owner(row)) session->queue.push_back(std::move(*message));
           return {};
         });
+  }
+
+  // A message that cannot be read: the load fails, or it is left out and described.
+  Result<void> skip(const Statement& row, const Error& error) {
+    if (m_damaged == nullptr) return fail(error);
+    m_damaged->push_back(concat({"message ", std::to_string(row.column_int(1)), " of session '",
+                                 row.column_text(0), "': ", error.message}));
+    return {};
   }
 
   Result<void> load_incoming_qos2() {
@@ -165,6 +174,7 @@ class SessionLoader {
 
   Database& m_db;
   std::optional<std::string> m_client_id;
+  std::vector<std::string>* m_damaged;
   std::vector<StoredSession> m_sessions;
   std::unordered_map<std::string, std::size_t> m_index;
 };
@@ -257,14 +267,23 @@ Result<void> SessionRepository::remove_incoming_qos2(const std::string& client_i
 }
 
 Result<std::optional<StoredSession>> SessionRepository::load(const std::string& client_id) const {
-  auto sessions = SessionLoader(m_db, client_id).load();
+  auto sessions = SessionLoader(m_db, client_id, nullptr).load();
   if (!sessions) return fail(sessions.error());
   if (sessions->empty()) return std::nullopt;
   return std::move(sessions->front());
 }
 
-Result<std::vector<StoredSession>> SessionRepository::load_all() const {
-  return SessionLoader(m_db, std::nullopt).load();
+Result<std::vector<StoredSession>> SessionRepository::load_all(
+    std::vector<std::string>* damaged) const {
+  return SessionLoader(m_db, std::nullopt, damaged).load();
+}
+
+Result<std::int64_t> SessionRepository::last_seq() const {
+  auto statement = m_db.prepare("SELECT coalesce(max(seq), 0) FROM session_queue");
+  if (!statement) return fail(statement.error());
+  auto row = statement->step();
+  if (!row) return fail(row.error());
+  return *row ? statement->column_int(0) : 0;
 }
 
 Result<std::int64_t> SessionRepository::delete_expired(SysSeconds now) {

@@ -97,8 +97,11 @@ class SessionRepository {
 
   /// Session `client_id` with everything it holds, or nullopt.
   Result<std::optional<StoredSession>> load(const std::string& client_id) const;
-  /// Every stored session, by client id, for a broker starting up.
-  Result<std::vector<StoredSession>> load_all() const;
+  /// Every stored session, by client id, for a broker starting up. A message whose data cannot
+  /// be read fails the call, or with `damaged` given is left out and described there.
+  Result<std::vector<StoredSession>> load_all(std::vector<std::string>* damaged = nullptr) const;
+  /// The highest message seq stored for any session, readable or not; 0 when there is none.
+  Result<std::int64_t> last_seq() const;
 
   /// Deletes the sessions whose expiry passed by `now` (disconnected at or before
   /// `now` - expiry interval, and not "never"); returns how many.

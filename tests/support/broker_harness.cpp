@@ -49,6 +49,13 @@ BrokerHarness::BrokerHarness(devbroker::Limits limits)
   log::set_level(log::Level::warn);  // connection chatter would bury test failures
 }
 
+BrokerHarness::BrokerHarness(Persistence& persistence, devbroker::Limits limits)
+    : now(Clock::time_point{} + std::chrono::hours(1000)),
+      broker(BrokerOptions{limits, std::chrono::seconds(5), "test"}, authorizer, now,
+             &persistence) {
+  log::set_level(log::Level::warn);
+}
+
 BrokerHarness::BrokerHarness(Authorizer& other, devbroker::Limits limits)
     : now(Clock::time_point{} + std::chrono::hours(1000)),
       broker(BrokerOptions{limits, std::chrono::seconds(5), "test"}, other, now) {

@@ -39,6 +39,8 @@ class BrokerHarness {
   explicit BrokerHarness(devbroker::Limits limits = {});
   /// A harness whose broker asks `authorizer` (which must outlive it) instead of the test one.
   explicit BrokerHarness(mqtt::Authorizer& authorizer, devbroker::Limits limits = {});
+  /// A harness whose broker tells `persistence` (which must outlive it) what to keep.
+  explicit BrokerHarness(mqtt::Persistence& persistence, devbroker::Limits limits = {});
 
   /// Opens a new transport connection.
   mqtt::ConnectionId open();

@@ -17,7 +17,8 @@ int url_port(const std::string& url) {
   }
 }
 
-DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) {
+DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir,
+                     const std::map<std::string, std::string>& env) {
   if (data_dir.empty()) {
     m_temp = std::make_unique<TempDir>();
     data_dir = m_temp->path();
@@ -28,8 +29,9 @@ DevBroker::DevBroker(std::vector<std::string> extra_args, std::string data_dir) 
                                    "--ws-port",          "0",       "--wss-port",   "0",
                                    "--data-dir",         m_data_dir};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  m_process = std::make_unique<BackgroundProcess>(
-      argv, std::map<std::string, std::string>{{"HOME", m_home.path()}});
+  std::map<std::string, std::string> environment = {{"HOME", m_home.path()}};
+  for (const auto& [name, value] : env) environment[name] = value;
+  m_process = std::make_unique<BackgroundProcess>(argv, environment);
 
   const std::string runtime = m_data_dir + "/dev.json";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -2,6 +2,7 @@
 // Runs `cloudsignal dev` as a real process on free loopback ports for integration tests, and
 // stops it when the test ends.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,10 +14,11 @@ namespace cs::test {
 class DevBroker {
  public:
   /// Starts `cloudsignal dev` with every port 0 (free), a fresh data directory (or `data_dir`),
-  /// `extra_args` and HOME set to a fresh directory (where it writes its `dev` profile, never the
-  /// user's ~/.cloudsignal); returns once dev.json names the ports. Throws if it does not start.
+  /// `extra_args`, HOME set to a fresh directory (where it writes its `dev` profile, never the
+  /// user's ~/.cloudsignal) and `env` added to its environment; returns once dev.json names the
+  /// ports. Throws if it does not start.
   explicit DevBroker(std::vector<std::string> extra_args = {"--allow-anonymous"},
-                     std::string data_dir = {});
+                     std::string data_dir = {}, const std::map<std::string, std::string>& env = {});
   ~DevBroker();
 
   int mqtt_port() const { return m_mqtt_port; }

@@ -1,7 +1,7 @@
 // The browser side of `cloudsignal login` with the real binary: a fake $BROWSER (Python, no
 // shell) receives the sign-in URL and answers at the CLI's loopback callback the way a browser
 // redirected by the sign-in page would. The server is never reached in these cases, so no broker
-// runs; the approved sign-in and code exchange need the dev broker's OAuth routes.
+// runs; login_session_test.cpp goes through the dev broker's sign-in page.
 
 #include <sys/stat.h>
 

@@ -39,16 +39,16 @@ TEST_CASE("migrating an empty database creates every table at the latest version
   auto db = Database::open(dir.path() + "/state.db").value();
   CHECK(schema_version(db).value() == 0);
   CHECK(migrate(db).value() == static_cast<int>(migrations().size()));
-  CHECK(schema_version(db).value() == 1);
+  CHECK(schema_version(db).value() == 2);
   CHECK(single(db, "PRAGMA application_id") == k_application_id);
-  CHECK(tables(db) == std::set<std::string>{"acl_rules", "api_keys", "identity_bindings", "org",
-                                            "providers", "retained", "session_incoming_qos2",
-                                            "session_queue", "session_subscriptions", "sessions",
-                                            "tokens", "users"});
+  CHECK(tables(db) == std::set<std::string>{
+                          "acl_rules", "api_keys", "identity_bindings", "oauth_sessions",
+                          "oauth_tokens", "org", "providers", "retained", "session_incoming_qos2",
+                          "session_queue", "session_subscriptions", "sessions", "tokens", "users"});
   CHECK(single(db,
                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = "
                "'tokens_expires_at'") == 1);
-  CHECK(migrate(db).value() == 1);  // nothing left to do
+  CHECK(migrate(db).value() == 2);  // nothing left to do
 }
 
 TEST_CASE("a database from a newer cloudsignal is refused and left alone", "[store]") {
@@ -65,9 +65,25 @@ TEST_CASE("a database from a newer cloudsignal is refused and left alone", "[sto
   CHECK(migrated.error().code == ErrorCode::io);
   CHECK(migrated.error().message ==
         "the database " + path +
-            " has schema version 99, newer than this cloudsignal supports (1)");
+            " has schema version 99, newer than this cloudsignal supports (2)");
   CHECK(migrated.error().hint == "Upgrade cloudsignal, or use another --data-dir.");
   CHECK(schema_version(db).value() == 99);
+}
+
+TEST_CASE("a database of the first schema version gains the CLI login tables", "[store]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  {
+    auto db = Database::open(path).value();
+    REQUIRE(migrate(db, migrations().first(1)).value() == 1);
+    REQUIRE(db.execute("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
+                       "alice", "$2b$hash", 1));
+  }
+  auto db = Database::open(path).value();
+  CHECK(migrate(db).value() == 2);
+  CHECK(tables(db).count("oauth_sessions") == 1);
+  CHECK(tables(db).count("oauth_tokens") == 1);
+  CHECK(single(db, "SELECT count(*) FROM users") == 1);
 }
 
 TEST_CASE("a database of another application is refused", "[store]") {

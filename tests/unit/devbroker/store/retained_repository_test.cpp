@@ -57,3 +57,24 @@ TEST_CASE("retained messages expire", "[store]") {
   CHECK(retained.delete_expired(at(1000000)).value() == 1);
   CHECK(retained.list(at(0)).value().at(0).topic == "c");
 }
+
+TEST_CASE("a damaged retained row fails the list, or is left out and described", "[store]") {
+  TestStore t;
+  auto& retained = t.repos().retained;
+  REQUIRE(retained.put(message("a", "x")));
+  REQUIRE(retained.put(message("b", "y")));
+  REQUIRE(
+      t.store.database().execute("UPDATE retained SET properties = x'01ff00' WHERE topic = 'a'"));
+
+  auto strict = retained.list(at(0));
+  CHECK(cs::test::error_of(strict).message ==
+        "stored MQTT properties are damaged (not a CBOR map)");
+
+  std::vector<std::string> damaged;
+  const auto tolerant = retained.list(at(0), &damaged).value();
+  REQUIRE(tolerant.size() == 1);
+  CHECK(tolerant[0].topic == "b");
+  CHECK(damaged == std::vector<std::string>{
+                       "the retained message of 'a': stored MQTT properties are damaged (not a "
+                       "CBOR map)"});
+}

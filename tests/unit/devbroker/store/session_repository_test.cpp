@@ -199,3 +199,38 @@ TEST_CASE("expired sessions and expired queued messages are swept", "[store]") {
   CHECK(sessions.delete_expired_messages(at(50)).value() == 1);
   CHECK(seqs(*sessions.load("forever").value()) == std::vector<std::int64_t>{2, 3});
 }
+
+TEST_CASE("a damaged queued message fails load_all, or is left out and described", "[store]") {
+  TestStore t;
+  auto& sessions = t.repos().sessions;
+  REQUIRE(sessions.save(session("c1", 300)));
+  REQUIRE(sessions.enqueue("c1", queued(1, "one")));
+  REQUIRE(sessions.enqueue("c1", queued(2, "two")));
+  REQUIRE(t.store.database().execute(
+      "UPDATE session_queue SET properties = x'02a0' WHERE client_id = 'c1' AND seq = 1"));
+
+  CHECK(error_of(sessions.load_all()).message == "stored MQTT properties have an unknown format 2");
+  CHECK(error_of(sessions.load("c1")).code == ErrorCode::io);
+
+  std::vector<std::string> damaged;
+  const auto all = sessions.load_all(&damaged).value();
+  REQUIRE(all.size() == 1);
+  CHECK(seqs(all[0]) == std::vector<std::int64_t>{2});
+  CHECK(damaged ==
+        std::vector<std::string>{
+            "message 1 of session 'c1': stored MQTT properties have an unknown format 2"});
+}
+
+TEST_CASE("last_seq is the highest seq of any session, readable or not", "[store]") {
+  TestStore t;
+  auto& sessions = t.repos().sessions;
+  CHECK(sessions.last_seq().value() == 0);
+  REQUIRE(sessions.save(session("a", 300)));
+  REQUIRE(sessions.save(session("b", 300)));
+  REQUIRE(sessions.enqueue("a", queued(7, "x")));
+  REQUIRE(sessions.enqueue("b", queued(41, "y")));
+  REQUIRE(t.store.database().execute("UPDATE session_queue SET properties = x'02a0'"));
+  CHECK(sessions.last_seq().value() == 41);
+  REQUIRE(sessions.remove("b"));
+  CHECK(sessions.last_seq().value() == 7);
+}
