@@ -19,6 +19,11 @@ struct Context {
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
   };
+  // Standard input (secrets passed as `-`, confirmations); absent unless wired.
+  std::istream* in = nullptr;
+  // Whether stdin and stdout are terminals: prompts and styled tables only then.
+  bool stdin_is_tty = false;
+  bool stdout_is_tty = false;
 };
 
 }  // namespace cs::cli
