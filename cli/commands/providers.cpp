@@ -74,7 +74,7 @@ int print_provider(const nlohmann::json& provider, Context& ctx) {
       fields.emplace_back("config." + key, output::cell(value));
     }
   }
-  fields.emplace_back("secrets set", output::field(provider, "secrets_set"));
+  fields.emplace_back("secrets_set", output::field(provider, "secrets_set"));
   ctx.out << output::render_fields(fields);
   return 0;
 }
