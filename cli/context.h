@@ -19,12 +19,16 @@ struct Context {
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
   };
-  // Input a command reads (messages for `pub -l`, a password for `-P -`); null reads as empty.
+  // Standard input (messages for `pub -l`, a password for `-P -`, secrets passed as `-`,
+  // confirmations); null reads as empty.
   std::istream* in = nullptr;
   // A monotonic clock for deadlines; the real one unless a test sets another.
   std::function<std::chrono::steady_clock::time_point()> steady_now = [] {
     return std::chrono::steady_clock::now();
   };
+  // Whether stdin and stdout are terminals: prompts and styled tables only then.
+  bool stdin_is_tty = false;
+  bool stdout_is_tty = false;
 };
 
 }  // namespace cs::cli

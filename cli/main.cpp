@@ -1,5 +1,7 @@
 // The cloudsignal binary: wires the real process into the command tree.
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -16,6 +18,8 @@ int main(int argc, char** argv) {
                          return std::string(v);
                        }};
   ctx.in = &std::cin;
+  ctx.stdin_is_tty = isatty(STDIN_FILENO) == 1;
+  ctx.stdout_is_tty = isatty(STDOUT_FILENO) == 1;
   std::vector<std::string> args(argv + 1, argv + argc);
   const int code = cs::cli::run_cli(args, ctx);
   std::cout.flush();
