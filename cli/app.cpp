@@ -6,11 +6,16 @@
 
 #include "cli/api_target.h"
 #include "cli/command.h"
+#include "cli/commands/acl.h"
 #include "cli/commands/auth.h"
 #include "cli/commands/bench.h"
 #include "cli/commands/completion.h"
 #include "cli/commands/dev.h"
+#include "cli/commands/keys.h"
+#include "cli/commands/providers.h"
 #include "cli/commands/pubsub.h"
+#include "cli/commands/tokens.h"
+#include "cli/commands/users.h"
 #include "common/error.h"
 #include "common/version.h"
 
@@ -49,6 +54,11 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
   add_sub(app, ctx, action);
   add_dev(app, ctx, action);
   add_bench(app, ctx, action);
+  add_providers(app, ctx, action, api_flags);
+  add_acl(app, ctx, action, api_flags);
+  add_users(app, ctx, action, api_flags);
+  add_keys(app, ctx, action, api_flags);
+  add_tokens(app, ctx, action, api_flags);
   add_completion(app, ctx, action);
 
   // CLI11 parses a reversed argv vector (last argument first).

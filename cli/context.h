@@ -25,8 +25,8 @@ struct Context {
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
   };
-  // Input a command reads (a token for `login --with-token`, messages for `pub -l`, a password
-  // for `-P -`); null reads as empty.
+  // Standard input (a token for `login --with-token`, messages for `pub -l`, a password for
+  // `-P -`, secrets passed as `-`, confirmations); null reads as empty.
   std::istream* in = nullptr;
   // A monotonic clock for deadlines; the real one unless a test sets another.
   std::function<std::chrono::steady_clock::time_point()> steady_now = [] {
@@ -37,6 +37,9 @@ struct Context {
   credentials::SecretBackend* keyring = nullptr;
   // Opens a URL in the user's browser (`login`); empty when there is none to open.
   std::function<Result<void>(const std::string& url)> open_url = nullptr;
+  // Whether stdin and stdout are terminals: prompts and styled tables only then.
+  bool stdin_is_tty = false;
+  bool stdout_is_tty = false;
 };
 
 }  // namespace cs::cli

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   ctx.open_url = [&ctx](const std::string& url) {
     return cs::cli::open_in_browser(url, ctx.getenv("BROWSER"));
   };
+  ctx.stdin_is_tty = isatty(STDIN_FILENO) == 1;
+  ctx.stdout_is_tty = isatty(STDOUT_FILENO) == 1;
   std::vector<std::string> args(argv + 1, argv + argc);
   const int code = cs::cli::run_cli(args, ctx);
   std::cout.flush();

@@ -29,9 +29,9 @@ enum class ErrorCode {
 
 struct Error {
   ErrorCode code = ErrorCode::internal;
-  std::string message;  // one sentence a person can act on; never contains a secret
-  std::string hint;     // optional: what to do next
-  std::string reason;   // optional machine detail, e.g. an IDENTITY.md refusal reason
+  std::string message;   // one sentence a person can act on; never contains a secret
+  std::string hint;      // optional: what to do next
+  std::string reason;    // optional machine detail, e.g. an IDENTITY.md refusal reason
   long retry_after = 0;  // rate_limited: seconds until a retry may succeed (Retry-After)
 
   Error() = default;

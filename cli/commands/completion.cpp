@@ -37,7 +37,8 @@ std::string bash_script(const CompletionNode& root) {
   bash_tables(root, "cloudsignal", out);
   out << ")\n"
          "_cloudsignal() {\n"
-         "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} path=cloudsignal i w\n"
+         "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} path=cloudsignal "
+         "i w\n"
          "  local entry cmds opts values\n"
          "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
          "    w=${COMP_WORDS[i]}\n"

@@ -71,7 +71,7 @@ void Broker::persist_detached(Session& s, TimePoint now) {
   if (!s.persistent) return;
   m_persistence->session_saved(s);
   // Deliveries to the connected client were not written; now they wait for an absent one.
-  for (Inflight& f : s.inflight) {
+  for (Inflight& f : s.live_inflight()) {
     if (f.delivery.seq != 0) continue;
     const auto state =
         f.awaiting_pubcomp ? StoredState::awaiting_pubcomp : StoredState::awaiting_ack;

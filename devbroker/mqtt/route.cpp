@@ -84,7 +84,7 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
     send_publish(*c, s, d, 0, false, now);
     return;
   }
-  if (c != nullptr && s.queue.empty() && s.inflight.size() < c->client_receive_maximum) {
+  if (c != nullptr && s.queue.empty() && s.inflight_count() < c->client_receive_maximum) {
     const std::uint16_t id = s.allocate_packet_id();
     s.inflight.push_back(Inflight{std::move(d), id, false});
     send_publish(*c, s, s.inflight.back().delivery, id, false, now);
@@ -153,7 +153,7 @@ void Broker::send_publish(Connection& c, Session& s, const Delivery& d, std::uin
 
 void Broker::drain_queue(Session& s, TimePoint now) {
   Connection* c = s.connection;
-  while (c != nullptr && !s.queue.empty() && s.inflight.size() < c->client_receive_maximum) {
+  while (c != nullptr && !s.queue.empty() && s.inflight_count() < c->client_receive_maximum) {
     Delivery d = std::move(s.queue.front());
     s.queue.pop_front();
     if (expired(*d.message, now)) {
@@ -177,7 +177,7 @@ void Broker::resend_inflight(Session& s, TimePoint now) {
   if (c == nullptr) return;
   // Copy the ids first: send_publish may discard an over-large message from the window.
   std::vector<std::uint16_t> ids;
-  for (const Inflight& f : s.inflight) ids.push_back(f.packet_id);
+  for (const Inflight& f : s.live_inflight()) ids.push_back(f.packet_id);
   for (std::uint16_t id : ids) {
     Inflight* f = s.find_inflight(id);
     if (f == nullptr) continue;

@@ -6,6 +6,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -53,14 +54,17 @@ struct Session {
   std::uint64_t serial = 0;  // unique for each session ever created
   Connection* connection = nullptr;
   Version version = Version::v311;
+  bool persistent = false;  // outlives its connection, so the broker's Persistence keeps it
   std::shared_ptr<const Identity> identity;
 
   std::unordered_map<std::string, SubscriptionOptions> subscriptions;  // by filter as sent
-  std::vector<Inflight> inflight;  // in send order; at most the client's receive maximum
-  std::list<Delivery> queue;       // waiting to be sent (a list allocates nothing while empty)
+  /// In send order from index `inflight_acked` on (at most the client's receive maximum); the
+  /// entries before it were acknowledged and wait to be dropped in bulk.
+  std::vector<Inflight> inflight;
+  std::list<Delivery> queue;  // waiting to be sent (a list allocates nothing while empty)
   std::unordered_set<std::uint16_t> incoming_qos2;  // PUBREC sent, PUBREL not yet received
   std::uint16_t last_packet_id = 0;
-  bool persistent = false;  // outlives its connection, so the broker's Persistence keeps it
+  std::uint16_t inflight_acked = 0;
 
   std::uint32_t expiry_interval = 0;    // seconds after disconnect; 0xFFFFFFFF never
   std::optional<TimePoint> expires_at;  // set while disconnected
@@ -70,6 +74,10 @@ struct Session {
   std::uint64_t match_epoch = 0;
   std::size_t match_slot = 0;
 
+  /// How many deliveries are in flight.
+  std::size_t inflight_count() const { return inflight.size() - inflight_acked; }
+  /// The deliveries in flight, in send order.
+  std::span<Inflight> live_inflight() { return std::span(inflight).subspan(inflight_acked); }
   /// A packet identifier not used by any in-flight delivery, or 0 when all 65535 are in use.
   std::uint16_t allocate_packet_id();
   /// The in-flight delivery with `packet_id`, or nullptr.

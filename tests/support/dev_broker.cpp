@@ -69,6 +69,15 @@ std::string DevBroker::admin_key() const {
   return key;
 }
 
+int mqtt_publish(const DevBroker& broker, const std::string& username, const std::string& password,
+                 const std::string& topic) {
+  return run_process(
+             {"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.mqtt_port()), "-V",
+              "5", "-u", username, "-P", password, "-t", topic, "-m", "hi", "-q", "1"},
+             std::chrono::seconds(10))
+      .exit_code;
+}
+
 int DevBroker::stop() {
   m_process->signal(SIGTERM);
   return m_process->wait(std::chrono::seconds(10)).value_or(-1);

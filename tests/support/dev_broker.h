@@ -55,6 +55,11 @@ class DevBroker {
   std::string m_ca_file;
 };
 
+/// Publishes one QoS 1 message with mosquitto_pub (MQTT 5) to `broker` as `username` /
+/// `password`; the exit code tells whether the broker accepted the credentials and the topic.
+int mqtt_publish(const DevBroker& broker, const std::string& username, const std::string& password,
+                 const std::string& topic);
+
 /// The port of a URL such as "mqtt://127.0.0.1:1883" or "ws://127.0.0.1:80/mqtt"; 0 when there
 /// is none.
 int url_port(const std::string& url);

@@ -38,14 +38,6 @@ std::string supabase_token(const std::string& sub, const std::string& email,
   return *jwt::sign(jwt::Alg::hs256, *key, claims);
 }
 
-int mqtt_publish(const DevBroker& broker, const std::string& username, const std::string& password,
-                 const std::string& topic) {
-  return run_process({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.mqtt_port()),
-                      "-u", username, "-P", password, "-t", topic, "-m", "hi", "-q", "1"},
-                     10s)
-      .exit_code;
-}
-
 struct Api {
   DevBroker broker{{}};
   ApiClient admin{broker.http_port(), broker.admin_key()};

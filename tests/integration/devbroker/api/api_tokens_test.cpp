@@ -12,16 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Publishes one message as `username`/`password`; the exit code tells whether it was accepted.
-int mqtt_publish(const DevBroker& broker, const std::string& username, const std::string& password,
-                 const std::string& topic) {
-  return run_process(
-             {"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.mqtt_port()), "-V",
-              "5", "-u", username, "-P", password, "-t", topic, "-m", "hi", "-q", "1"},
-             10s)
-      .exit_code;
-}
-
 struct TokenApi {
   DevBroker broker{{}};
   ApiClient admin{broker.http_port(), broker.admin_key()};

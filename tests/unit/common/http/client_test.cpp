@@ -4,11 +4,11 @@
 
 namespace cs::http {
 
-TEST_CASE("API error JSON becomes an Error with code, sentence, reason and Retry-After",
-          "[http]") {
+TEST_CASE("API error JSON becomes an Error with code, sentence, reason and Retry-After", "[http]") {
   Response r;
   r.status = 401;
-  r.body = R"({"error":"token_expired","error_description":"the token expired","reason":"expired"})";
+  r.body =
+      R"({"error":"token_expired","error_description":"the token expired","reason":"expired"})";
   auto e = error_from_response(r);
   CHECK(e.code == ErrorCode::token_expired);
   CHECK(e.message == "the token expired");
