@@ -1,6 +1,11 @@
 # bash completion for cloudsignal (made by `cloudsignal completion bash`)
 declare -gA _cloudsignal_tree=(
-  ["cloudsignal"]="pub sub dev bench providers acl users keys tokens completion|--help -h --version --api-url --profile --dev --dev-dir|--api-url --profile --dev-dir"
+  ["cloudsignal"]="login logout whoami auth pub sub dev bench providers acl users keys tokens completion|--help -h --version --api-url --profile --dev --dev-dir|--api-url --profile --dev-dir"
+  ["cloudsignal login"]="|--help -h --with-token --no-browser|"
+  ["cloudsignal logout"]="|--help -h --all|"
+  ["cloudsignal whoami"]="|--help -h --json|"
+  ["cloudsignal auth"]="token|--help -h|"
+  ["cloudsignal auth token"]="|--help -h|"
   ["cloudsignal pub"]="|--help -h --url --mqtt-version --username -u --password -P --cafile --id -i --keepalive --topic -t --message -m --file -f --stdin-line -l --null-message -n --qos -q --retain -r --user-property|--url --mqtt-version --username -u --password -P --cafile --id -i --keepalive --topic -t --message -m --file -f --qos -q --user-property"
   ["cloudsignal sub"]="|--help -h --url --mqtt-version --username -u --password -P --cafile --id -i --keepalive --topic -t --qos -q --count -C --timeout -W --json|--url --mqtt-version --username -u --password -P --cafile --id -i --keepalive --topic -t --qos -q --count -C --timeout -W"
   ["cloudsignal dev"]="ca issue-client-cert|--help -h --data-dir --host --http-port --mqtt-port --mqtts-port --ws-port --wss-port --allow-anonymous --ephemeral --tls-cert --tls-key --require-client-cert --client-ca --ws-allowed-origin --log-level|--data-dir --host --http-port --mqtt-port --mqtts-port --ws-port --wss-port --tls-cert --tls-key --client-ca --ws-allowed-origin --log-level"
