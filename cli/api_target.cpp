@@ -156,6 +156,13 @@ Result<std::string> session_token(const credentials::CredentialStore& store,
   return access;
 }
 
+// True when neither --profile nor CLOUDSIGNAL_PROFILE names a profile.
+bool profile_implicit(const ApiFlags& flags, Context& ctx) {
+  if (!flags.profile.empty()) return false;
+  auto env = ctx.getenv(k_profile_env);
+  return !env || env->empty();
+}
+
 Result<ApiTarget> profile_target(const ApiFlags& flags, Context& ctx,
                                  const credentials::CredentialStore& store, const std::string& name,
                                  const credentials::Profile& profile) {
@@ -236,6 +243,14 @@ Result<ApiTarget> resolve_api_target(const ApiFlags& flags, Context& ctx) {
   if (!store) return fail(store.error());
   auto profile = store->load(*name);
   if (!profile) return fail(profile.error());
+  if (!*profile && profile_implicit(flags, ctx)) {
+    // Nobody signed in, but `cloudsignal dev` ran here: commands reach the local broker.
+    auto dev = store->load(std::string(k_dev_profile));
+    if (!dev) return fail(dev.error());
+    if (*dev && (url.empty() || same_api(url, (*dev)->api_url))) {
+      return profile_target(flags, ctx, *store, std::string(k_dev_profile), **dev);
+    }
+  }
   if (!*profile) return not_signed_in(*name);
   return profile_target(flags, ctx, *store, *name, **profile);
 }

@@ -3,7 +3,8 @@
 // 1. `--dev`: the local broker that `cloudsignal dev` runs, from its dev.json and admin key.
 // 2. CLOUDSIGNAL_API_KEY: that key, at --api-url, CLOUDSIGNAL_API_URL or the cloud; no profile
 //    is read (the CI mode).
-// 3. The profile (--profile, CLOUDSIGNAL_PROFILE, or "default"): its API key, its key file, or
+// 3. The profile (--profile, CLOUDSIGNAL_PROFILE, or "default"; with none of these, the "dev"
+//    profile that `cloudsignal dev` writes): its API key, its key file, or
 //    its CLI session (refreshed first when the access token is within 60 s of expiry), at its
 //    API URL. A URL from --api-url or CLOUDSIGNAL_API_URL must be that same API: a profile's
 //    credential is never sent anywhere else.

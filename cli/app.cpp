@@ -50,8 +50,8 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
 
   Action action;
   add_auth(app, api_flags, ctx, action);
-  add_pub(app, ctx, action);
-  add_sub(app, ctx, action);
+  add_pub(app, ctx, action, api_flags);
+  add_sub(app, ctx, action, api_flags);
   add_dev(app, ctx, action);
   add_bench(app, ctx, action);
   add_providers(app, ctx, action, api_flags);

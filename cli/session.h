@@ -23,6 +23,10 @@ inline constexpr std::string_view k_cli_client_id = "cloudsignal-cli";
 /// An access token this close to its expiry is refreshed before use.
 inline constexpr std::chrono::seconds k_refresh_margin{60};
 
+/// The profile `cloudsignal dev` writes on every start (its API URL, admin key file and CA); used
+/// when no profile is named and there is no "default" one.
+inline constexpr std::string_view k_dev_profile = "dev";
+
 /// The environment variable that names the profile when --profile does not.
 inline constexpr std::string_view k_profile_env = "CLOUDSIGNAL_PROFILE";
 

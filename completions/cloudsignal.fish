@@ -58,28 +58,35 @@ complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l qos -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l count -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l timeout -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from sub' -l json
-complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -a ca -d 'Print the path of the dev CA certificate that TLS clients should trust'
-complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -a issue-client-cert -d 'Issue a client certificate signed by the dev CA, for mutual TLS'
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l help
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l data-dir -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l host -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l http-port -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l mqtt-port -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l mqtts-port -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l ws-port -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l wss-port -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l allow-anonymous
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l ephemeral
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l tls-cert -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l tls-key -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l require-client-cert
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l client-ca -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l ws-allowed-origin -r
-complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert' -l log-level -r
+complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -a ca -d 'Print the path of the dev CA certificate that TLS clients should trust'
+complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -a issue-client-cert -d 'Issue a client certificate signed by the dev CA, for mutual TLS'
+complete -c cloudsignal -f -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -a idp-token -d 'Print a token from the dev identity provider of the running broker'
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l data-dir -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l host -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l http-port -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l mqtt-port -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l mqtts-port -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l ws-port -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l wss-port -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l allow-anonymous
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l ephemeral
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l tls-cert -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l tls-key -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l require-client-cert
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l client-ca -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l ws-allowed-origin -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l log-level -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from ca' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from ca' -l pem
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from issue-client-cert' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from issue-client-cert' -l out -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l provider -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l email -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l subject -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l ttl -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l json
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l url -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l host -r

@@ -346,12 +346,13 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (!ec) shut_down();
   });
+  m_state->shut_down = shut_down;
+  // Before dev.json: what the caller does when ready (the CLI saves its `dev` profile) is done
+  // by the time a script that waits for dev.json goes on.
+  on_ready(info);
   // Written once the signals are handled: a script that signals as soon as dev.json appears
   // gets a clean stop, not the default action of SIGTERM.
   if (auto ok = fs::write_file_atomic(info.runtime_file, dev_json(info)); !ok) return ok;
-  m_state->shut_down = shut_down;
-
-  on_ready(info);
   io.run();
   if (api_stopper.joinable()) api_stopper.join();
   m_state->shut_down = nullptr;

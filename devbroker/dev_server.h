@@ -55,7 +55,7 @@ class DevServer {
   explicit DevServer(DevOptions options);
   ~DevServer();
 
-  /// Binds every listener, writes dev.json, calls `on_ready`, then serves until SIGINT,
+  /// Binds every listener, calls `on_ready`, writes dev.json, then serves until SIGINT,
   /// SIGTERM or stop(); removes dev.json on the way out.
   Result<void> run(const std::function<void(const DevInfo&)>& on_ready);
 

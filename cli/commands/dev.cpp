@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands/dev_certs.h"
+#include "cli/commands/dev_idp_token.h"
 #include "cli/session.h"
 #include "common/log.h"
 #include "common/version.h"
@@ -47,6 +48,41 @@ std::string save_dev_profile(const devbroker::DevInfo& info, Context& ctx) {
   return std::string(k_dev_profile) + " (use `--profile dev` with any command)";
 }
 
+// A path as a shell word: quoted unless it is made of characters that need no quoting.
+std::string shell_word(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789/._-+:@%=,") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      quoted.append("'\\''");
+    } else {
+      quoted.push_back(c);
+    }
+  }
+  return quoted.append("'");
+}
+
+// Three commands that work against this broker as they are printed (another data directory is
+// named in them).
+void print_try_commands(std::ostream& out, const std::string& data_dir) {
+  std::string dev = "--dev";
+  std::string dev_command = "cloudsignal dev";
+  if (!data_dir.empty()) {
+    std::error_code ec;
+    const std::string dir = shell_word(std::filesystem::absolute(data_dir, ec).string());
+    dev.append(" --dev-dir ").append(dir);
+    dev_command.append(" --data-dir ").append(dir);
+  }
+  out << "Try, in another terminal:\n"
+      << "  cloudsignal sub " << dev << " -t 'demo/#'\n"
+      << "  cloudsignal pub " << dev << " -t demo/hello -m 'hello'\n"
+      << "  " << dev_command << " idp-token --provider supabase --email ada@example.com \\\n"
+      << "      | cloudsignal tokens exchange " << dev << " --token -\n";
+}
+
 }  // namespace
 
 void add_dev(CLI::App& app, Context& ctx, Action& action) {
@@ -88,8 +124,10 @@ void add_dev(CLI::App& app, Context& ctx, Action& action) {
       "  cloudsignal dev --host 0.0.0.0 --log-level debug\n"
       "  cloudsignal dev --require-client-cert --ws-allowed-origin http://localhost:5173\n"
       "  cloudsignal dev ca\n"
+      "  cloudsignal dev idp-token --provider clerk --email ada@example.com\n"
       "  cloudsignal dev issue-client-cert sensor-01 --out ./certs");
   add_dev_certs(*dev, options, ctx, action);
+  add_dev_idp_token(*dev, options, ctx, action);
   dev->callback([options, dev, &ctx, &action] {
     if (!dev->get_subcommands().empty()) return;  // `dev ca` and the like chose their action
     action = [options, &ctx] { return run_dev(*options, ctx); };
@@ -155,11 +193,8 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
     banner_line(ctx.out, "anonymous", options.allow_anonymous ? "allowed" : "refused");
     banner_line(ctx.out, "state",
                 options.ephemeral ? "in memory" : "state.db in the data directory");
-    ctx.out << "Try:\n"
-            << "  mosquitto_sub -h 127.0.0.1 -p "
-            << info.mqtt_url.substr(info.mqtt_url.rfind(':') + 1) << " -u app@" << info.org_short_id
-            << " -P \"$(cat " << info.admin_key_file.string() << ")\" -t 'users/#' -v\n"
-            << "Press Ctrl-C to stop.\n";
+    print_try_commands(ctx.out, options.data_dir);
+    ctx.out << "Press Ctrl-C to stop.\n";
     ctx.out.flush();
   });
   if (!result) return report_error(result.error(), ctx);

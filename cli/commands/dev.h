@@ -12,9 +12,6 @@
 
 namespace cs::cli {
 
-/// The profile `cloudsignal dev` writes on every start: its API URL, admin key file and CA.
-inline constexpr std::string_view k_dev_profile = "dev";
-
 struct DevCommandOptions {
   std::string data_dir;  // empty = ~/.cloudsignal/dev
   std::string host = "127.0.0.1";

@@ -13,6 +13,7 @@
 #include "cli/line_reader.h"
 #include "cli/mqtt_client/paho_client.h"
 #include "cli/mqtt_client/refusal.h"
+#include "cli/pubsub_identity.h"
 #include "devbroker/mqtt/topic.h"
 
 namespace cs::cli {
@@ -154,9 +155,41 @@ Result<void> print_messages(const SubPlan& plan, Context& ctx, MqttClient& clien
   }
 }
 
+bool env_set(Context& ctx, std::string_view name) {
+  auto value = ctx.getenv(name);
+  return value && !value->empty();
+}
+
+// The connection `given` describes, with the signed-in account's credentials when neither the
+// command line nor the environment names any; `keeper` then keeps a session's token alive.
+Result<mqtt_client::ConnectSettings> connection_settings(
+    const mqtt_client::ConnectionOptions& given, const ApiFlags& api, Context& ctx,
+    std::unique_ptr<TokenKeeper>& keeper) {
+  if (auto ok = mqtt_client::check_connection(given); !ok) return fail(ok.error());
+  mqtt_client::ConnectionOptions o = given;
+  const bool named = o.username || o.password || env_set(ctx, mqtt_client::k_username_env) ||
+                     env_set(ctx, mqtt_client::k_password_env);
+  if (!named) {
+    std::optional<std::string> url = o.url;
+    if (!url && env_set(ctx, mqtt_client::k_url_env)) url = ctx.getenv(mqtt_client::k_url_env);
+    auto identity = resolve_api_identity(api, url, ctx);
+    if (!identity) return fail(identity.error());
+    if (*identity) {
+      ApiIdentity& id = **identity;
+      o.url = id.url;
+      o.username = id.username;
+      o.password = id.password;
+      auto parsed = mqtt_client::parse_mqtt_url(id.url);
+      if (o.ca_file.empty() && parsed && parsed->tls()) o.ca_file = id.ca_file;
+      if (id.token) keeper = std::make_unique<TokenKeeper>(id);
+    }
+  }
+  return mqtt_client::resolve_connection(o, ctx);
+}
+
 }  // namespace
 
-void add_pub(CLI::App& app, Context& ctx, Action& action) {
+void add_pub(CLI::App& app, Context& ctx, Action& action, const ApiFlags& api) {
   auto o = std::make_shared<PubCommandOptions>();
   CLI::App* cmd = app.add_subcommand("pub", "Publish MQTT messages");
   mqtt_client::add_connection_flags(*cmd, o->connection);
@@ -174,6 +207,12 @@ void add_pub(CLI::App& app, Context& ctx, Action& action) {
                   "KEY=VALUE user property on each message (repeatable; MQTT 5.0)")
       ->allow_extra_args(false);
   cmd->footer(
+      "Credentials: -u/-P, else CLOUDSIGNAL_MQTT_USERNAME/PASSWORD, else the account the CLI is\n"
+      "signed in to (--dev, CLOUDSIGNAL_API_KEY or the profile): after `cloudsignal login` a\n"
+      "short-lived token for you, renewed while the command runs and revoked at its end; an API\n"
+      "key connects as cli@<org> with the key's access. Signed-in credentials go only to that\n"
+      "account's brokers; any other --url is reached without credentials.\n"
+      "\n"
       "Exit codes: 0 published (acknowledged at QoS 1 and 2), 2 usage, 3 credentials or access\n"
       "refused, 6 the broker cannot be reached (or its TLS certificate is not trusted).\n"
       "\n"
@@ -185,15 +224,16 @@ void add_pub(CLI::App& app, Context& ctx, Action& action) {
       "  tail -f app.log | cloudsignal pub -t logs/app -l\n"
       "  cloudsignal pub -t config/device-7 -n -r            # clear a retained message\n"
       "  cloudsignal pub -t jobs -m '{}' --user-property trace=abc123");
-  cmd->callback([o, &ctx, &action] {
-    action = [o, &ctx] {
+  cmd->callback([o, &ctx, &action, &api] {
+    action = [o, &ctx, &api] {
+      o->api = api;
       mqtt_client::PahoClient client([] { return false; });
       return run_pub(*o, ctx, client);
     };
   });
 }
 
-void add_sub(CLI::App& app, Context& ctx, Action& action) {
+void add_sub(CLI::App& app, Context& ctx, Action& action, const ApiFlags& api) {
   auto o = std::make_shared<SubCommandOptions>();
   CLI::App* cmd = app.add_subcommand("sub", "Subscribe to MQTT topics and print the messages");
   mqtt_client::add_connection_flags(*cmd, o->connection);
@@ -213,6 +253,12 @@ void add_sub(CLI::App& app, Context& ctx, Action& action) {
       "   (base64), user_properties [{key, value}], message_expiry_interval,\n"
       "   payload_format_indicator}}   (properties only when the message has any)\n"
       "\n"
+      "Credentials: -u/-P, else CLOUDSIGNAL_MQTT_USERNAME/PASSWORD, else the account the CLI is\n"
+      "signed in to (--dev, CLOUDSIGNAL_API_KEY or the profile): after `cloudsignal login` a\n"
+      "short-lived token for you, renewed while the command runs and revoked at its end; an API\n"
+      "key connects as cli@<org> with the key's access. Signed-in credentials go only to that\n"
+      "account's brokers; any other --url is reached without credentials.\n"
+      "\n"
       "Exit codes: 0 after -C COUNT messages, after -W SECONDS when no -C was given, or on\n"
       "Ctrl-C (SIGINT) or SIGTERM; 6 when -W SECONDS pass before -C COUNT messages arrived,\n"
       "when the broker cannot be reached or the connection is lost; 3 when the credentials or\n"
@@ -224,8 +270,9 @@ void add_sub(CLI::App& app, Context& ctx, Action& action) {
       "      -u backend@org_xxxxxxxxxxxx -P - -t 'users/#' < key-file\n"
       "  cloudsignal sub -t jobs/done -C 1 -W 30 --json | jq -r .payload\n"
       "  cloudsignal sub -t a -t 'b/+' --json -q 1");
-  cmd->callback([o, &ctx, &action] {
-    action = [o, &ctx] {
+  cmd->callback([o, &ctx, &action, &api] {
+    action = [o, &ctx, &api] {
+      o->api = api;
       InterruptFlag interrupt;
       mqtt_client::PahoClient client([&interrupt] { return interrupt.raised(); });
       return run_sub(*o, ctx, client);
@@ -297,13 +344,14 @@ Result<SubPlan> make_sub_plan(const SubCommandOptions& o) {
 int run_pub(const PubCommandOptions& options, Context& ctx, MqttClient& client) {
   auto plan = make_pub_plan(options);
   if (!plan) return report_error(plan.error(), ctx);
-  auto settings = mqtt_client::resolve_connection(options.connection, ctx);
-  if (!settings) return report_error(settings.error(), ctx);
   if (plan->source == PayloadSource::file) {
     auto data = read_payload_file(plan->file);
     if (!data) return report_error(data.error(), ctx);
     plan->message.payload = std::move(*data);
   }
+  std::unique_ptr<TokenKeeper> keeper;
+  auto settings = connection_settings(options.connection, options.api, ctx, keeper);
+  if (!settings) return report_error(settings.error(), ctx);
   if (auto connected = client.connect(*settings); !connected) {
     return end_with(connected.error(), ctx, client);
   }
@@ -317,7 +365,8 @@ int run_pub(const PubCommandOptions& options, Context& ctx, MqttClient& client) 
 int run_sub(const SubCommandOptions& options, Context& ctx, MqttClient& client) {
   auto plan = make_sub_plan(options);
   if (!plan) return report_error(plan.error(), ctx);
-  auto settings = mqtt_client::resolve_connection(options.connection, ctx);
+  std::unique_ptr<TokenKeeper> keeper;
+  auto settings = connection_settings(options.connection, options.api, ctx, keeper);
   if (!settings) return report_error(settings.error(), ctx);
   auto subscribed = client.connect(*settings).and_then(
       [&] { return subscribe_all(*plan, settings->version, client); });

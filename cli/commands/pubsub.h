@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/api_target.h"
 #include "cli/command.h"
 #include "cli/mqtt_client/client.h"
 #include "cli/mqtt_client/connection.h"
@@ -25,6 +26,7 @@ inline constexpr double k_max_wait_seconds = 7 * 24 * 3600;
 
 struct PubCommandOptions {
   mqtt_client::ConnectionOptions connection;
+  ApiFlags api;  // whose credentials to use when the connection names none
   std::string topic;
   std::optional<std::string> message;  // -m
   std::string file;                    // -f
@@ -46,6 +48,7 @@ struct PubPlan {
 
 struct SubCommandOptions {
   mqtt_client::ConnectionOptions connection;
+  ApiFlags api;  // whose credentials to use when the connection names none
   std::vector<std::string> filters;
   int qos = 0;
   std::optional<std::size_t> count;  // -C
@@ -62,11 +65,13 @@ struct SubPlan {
   bool json = false;
 };
 
-/// Registers `pub` and its flags on `app`; on selection, sets `action` to run it over Paho.
-void add_pub(CLI::App& app, Context& ctx, Action& action);
+/// Registers `pub` and its flags on `app`; on selection, sets `action` to run it over Paho with
+/// the top-level API flags `api`.
+void add_pub(CLI::App& app, Context& ctx, Action& action, const ApiFlags& api);
 
-/// Registers `sub` and its flags on `app`; on selection, sets `action` to run it over Paho.
-void add_sub(CLI::App& app, Context& ctx, Action& action);
+/// Registers `sub` and its flags on `app`; on selection, sets `action` to run it over Paho with
+/// the top-level API flags `api`.
+void add_sub(CLI::App& app, Context& ctx, Action& action, const ApiFlags& api);
 
 /// Checks `options` (no I/O); a usage error names the first flag that is wrong.
 Result<PubPlan> make_pub_plan(const PubCommandOptions& options);

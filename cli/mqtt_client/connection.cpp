@@ -32,12 +32,14 @@ Result<std::string> password_from_stdin(Context& ctx) {
 void add_connection_flags(CLI::App& cmd, ConnectionOptions& o) {
   cmd.add_option("--url", o.url,
                  "Broker: mqtt://, mqtts://, ws:// or wss://HOST[:PORT][/PATH] (default "
-                 "$CLOUDSIGNAL_MQTT_URL, else mqtt://127.0.0.1:1883)");
+                 "$CLOUDSIGNAL_MQTT_URL, else the signed-in account's broker, else "
+                 "mqtt://127.0.0.1:1883)");
   cmd.add_option("--mqtt-version", o.mqtt_version, "MQTT version: 5 (5.0) or 3 (3.1.1)")
       ->capture_default_str()
       ->check(CLI::IsMember({3, 5}));
   cmd.add_option("-u,--username", o.username,
-                 "Username (default $CLOUDSIGNAL_MQTT_USERNAME), e.g. backend@org_xxxxxxxxxxxx");
+                 "Username (default $CLOUDSIGNAL_MQTT_USERNAME, else the signed-in account), "
+                 "e.g. backend@org_xxxxxxxxxxxx");
   cmd.add_option("-P,--password", o.password,
                  "Password, key or token; '-' reads it from the first line of stdin (default "
                  "$CLOUDSIGNAL_MQTT_PASSWORD)");

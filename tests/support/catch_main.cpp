@@ -1,3 +1,26 @@
-// The one translation unit that holds Catch2's runner.
-#define CATCH_CONFIG_MAIN
+// The one translation unit that holds Catch2's runner. The tests run in a world of their own: a
+// fresh HOME (so nothing reads or writes the user's ~/.cloudsignal, and a `dev` profile left
+// there cannot change what a command does) and none of the CLI's environment variables.
+#define CATCH_CONFIG_RUNNER
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+int main(int argc, char* argv[]) {
+  std::string home = (std::filesystem::temp_directory_path() / "cs-test-home-XXXXXX").string();
+  if (mkdtemp(home.data()) == nullptr) return 1;
+  setenv("HOME", home.c_str(), 1);
+  for (const char* name :
+       {"CLOUDSIGNAL_API_KEY", "CLOUDSIGNAL_API_URL", "CLOUDSIGNAL_PROFILE", "CLOUDSIGNAL_MQTT_URL",
+        "CLOUDSIGNAL_MQTT_USERNAME", "CLOUDSIGNAL_MQTT_PASSWORD", "CLOUDSIGNAL_MQTT_TOKEN_TTL",
+        "CLOUDSIGNAL_CREDENTIALS_STORE", "CLOUDSIGNAL_LOGIN_TIMEOUT"}) {
+    unsetenv(name);
+  }
+  const int result = Catch::Session().run(argc, argv);
+  std::error_code ignored;
+  std::filesystem::remove_all(home, ignored);
+  return result;
+}

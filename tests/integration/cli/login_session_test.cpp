@@ -1,76 +1,22 @@
-// The whole browser login against a real `cloudsignal dev`: a fake $BROWSER (Python, no shell)
-// loads the sign-in page, submits its form with Approve or Deny and follows the redirect to the
-// CLI's loopback callback. Then the session: whoami, auth token, refresh with rotation, logout.
-
-#include <sys/stat.h>
+// The whole browser login against a real `cloudsignal dev` (the browser step as login_helpers.h
+// drives it), then the session: whoami, auth token, refresh with rotation, logout.
 
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/http/client.h"
+#include "tests/integration/cli/login_helpers.h"
 #include "tests/support/dev_broker.h"
 #include "tests/support/process.h"
 
 using namespace std::chrono_literals;
-using cs::test::cloudsignal_binary;
 using cs::test::read_file;
+using cs::test::login::api_url;
+using cs::test::login::User;
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* k_browser = R"(#!/usr/bin/python3
-import html.parser, os, sys, urllib.parse, urllib.request
-class Form(html.parser.HTMLParser):
-    fields = {}
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "input" and a.get("type") == "hidden":
-            self.fields[a["name"]] = a.get("value", "")
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-url = sys.argv[1]
-page = opener.open(url, timeout=10).read().decode()
-form = Form()
-form.feed(page)
-fields = dict(form.fields, decision=os.environ["FAKE_DECISION"])
-origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlparse(url))
-# The POST answers 302 to the loopback callback; urllib follows it with a GET, as a browser does.
-with opener.open(origin + "/oauth/authorize", urllib.parse.urlencode(fields).encode(), timeout=10) as r:
-    body = r.read().decode()
-with open(os.environ["FAKE_OUT"] + ".tmp", "w") as f:
-    f.write(body)
-os.rename(os.environ["FAKE_OUT"] + ".tmp", os.environ["FAKE_OUT"])
-)";
-
-struct User {
-  cs::test::TempDir home;
-  std::string browser = home.path() + "/browser.py";
-  std::map<std::string, std::string> env{{"HOME", home.path()},
-                                         {"CLOUDSIGNAL_CREDENTIALS_STORE", "file"},
-                                         {"CLOUDSIGNAL_API_KEY", ""},
-                                         {"CLOUDSIGNAL_PROFILE", ""},
-                                         {"CI", ""},
-                                         {"BROWSER", browser},
-                                         {"FAKE_DECISION", "approve"},
-                                         {"FAKE_OUT", home.path() + "/page"}};
-
-  User() {
-    std::ofstream(browser) << k_browser;
-    chmod(browser.c_str(), 0700);
-  }
-  cs::test::ProcessResult run(std::vector<std::string> args) const {
-    args.insert(args.begin(), cloudsignal_binary());
-    return cs::test::run_process(args, 60s, {}, env);
-  }
-  std::string file() const { return home.path() + "/.cloudsignal/credentials.json"; }
-  json profile() const { return json::parse(read_file(file()))["profiles"]["default"]; }
-};
-
-std::string api_url(const cs::test::DevBroker& broker) {
-  return "http://127.0.0.1:" + std::to_string(broker.http_port());
-}
 
 // The status of POST /oauth/token with `refresh_token` (without the CLI).
 int refresh_status(const cs::test::DevBroker& broker, const std::string& refresh_token) {

@@ -195,7 +195,7 @@ TEST_CASE("a profile with a key file reads the key from it, with its CA", "[cli]
   CHECK(target.error().message == "cannot read " + key_file);
 }
 
-TEST_CASE("--dev wins over CLOUDSIGNAL_API_KEY and the profile", "[cli][api_target]") {
+TEST_CASE("the --dev flag wins over CLOUDSIGNAL_API_KEY and the profile", "[cli][api_target]") {
   Fixture f;
   f.save_key("default", "https://api.example.com", "sk_default");
   f.env["CLOUDSIGNAL_API_KEY"] = "sk_from_env";
@@ -256,4 +256,31 @@ TEST_CASE("same_api compares scheme, host, port and path", "[cli][api_target]") 
   CHECK_FALSE(same_api("https://a.example.com", "https://b.example.com"));
   CHECK_FALSE(same_api("https://a.example.com/x", "https://a.example.com/y"));
   CHECK_FALSE(same_api("not a url", "not a url"));
+}
+
+TEST_CASE("with no profile named and no default, the dev profile of `cloudsignal dev` is used",
+          "[cli][api_target]") {
+  Fixture f;
+  f.save_key("dev", "http://127.0.0.1:18080", "sk_dev");
+  auto target = resolve_api_target(flags_with(), f.ctx);
+  REQUIRE(target);
+  CHECK(target->profile == "dev");
+  CHECK(target->bearer == "sk_dev");
+  // The same API named by URL still reaches it; another API is not signed in.
+  CHECK(resolve_api_target(flags_with({}, "http://127.0.0.1:18080/"), f.ctx));
+  target = resolve_api_target(flags_with({}, "https://api.example.com"), f.ctx);
+  REQUIRE_FALSE(target);
+  CHECK(target.error().message == "not signed in");
+  // A named profile never falls back, nor does CLOUDSIGNAL_PROFILE.
+  target = resolve_api_target(flags_with("work"), f.ctx);
+  REQUIRE_FALSE(target);
+  CHECK(target.error().code == ErrorCode::unauthorized);
+  f.env["CLOUDSIGNAL_PROFILE"] = "default";
+  CHECK_FALSE(resolve_api_target(flags_with(), f.ctx));
+  f.env.erase("CLOUDSIGNAL_PROFILE");
+  // A default profile wins over the dev one.
+  f.save_key("default", "https://api.example.com", "sk_cloud");
+  target = resolve_api_target(flags_with(), f.ctx);
+  REQUIRE(target);
+  CHECK(target->bearer == "sk_cloud");
 }
