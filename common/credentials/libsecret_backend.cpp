@@ -1,5 +1,6 @@
 #include "common/credentials/libsecret_backend.h"
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 
 #include <condition_variable>
@@ -10,6 +11,67 @@
 
 namespace cs::credentials {
 namespace {
+
+// libsecret (with GLib and GIO, a dozen libraries) is loaded when a command first needs the
+// keyring, not at every start of the CLI: resolving their symbols would cost every command a
+// few milliseconds, and a machine without libsecret still runs everything else.
+struct Libsecret {
+  decltype(&secret_service_get_sync) service_get_sync = nullptr;
+  decltype(&secret_password_storev_sync) password_storev_sync = nullptr;
+  decltype(&secret_password_lookupv_sync) password_lookupv_sync = nullptr;
+  decltype(&secret_password_clearv_sync) password_clearv_sync = nullptr;
+  decltype(&secret_password_free) password_free = nullptr;
+  decltype(&g_cancellable_new) cancellable_new = nullptr;
+  decltype(&g_cancellable_cancel) cancellable_cancel = nullptr;
+  decltype(&g_object_unref) object_unref = nullptr;
+  decltype(&g_clear_error) clear_error = nullptr;
+  decltype(&g_hash_table_new) hash_table_new = nullptr;
+  decltype(&g_hash_table_insert) hash_table_insert = nullptr;
+  decltype(&g_hash_table_unref) hash_table_unref = nullptr;
+  decltype(&g_str_hash) str_hash = nullptr;
+  decltype(&g_str_equal) str_equal = nullptr;
+};
+
+template <typename F>
+bool bind(void* library, const char* name, F& slot) {
+  slot = reinterpret_cast<F>(dlsym(library, name));
+  return slot != nullptr;
+}
+
+// The library's functions, loaded once (never unloaded: GLib does not support it).
+const Result<Libsecret>& libsecret() {
+  static const Result<Libsecret> loaded = []() -> Result<Libsecret> {
+    void* library = dlopen("libsecret-1.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+      const char* why = dlerror();
+      return fail(ErrorCode::unavailable,
+                  std::string("libsecret is not installed: ").append(why != nullptr ? why : ""));
+    }
+    Libsecret l;
+    const bool ok = bind(library, "secret_service_get_sync", l.service_get_sync) &&
+                    bind(library, "secret_password_storev_sync", l.password_storev_sync) &&
+                    bind(library, "secret_password_lookupv_sync", l.password_lookupv_sync) &&
+                    bind(library, "secret_password_clearv_sync", l.password_clearv_sync) &&
+                    bind(library, "secret_password_free", l.password_free) &&
+                    bind(library, "g_cancellable_new", l.cancellable_new) &&
+                    bind(library, "g_cancellable_cancel", l.cancellable_cancel) &&
+                    bind(library, "g_object_unref", l.object_unref) &&
+                    bind(library, "g_clear_error", l.clear_error) &&
+                    bind(library, "g_hash_table_new", l.hash_table_new) &&
+                    bind(library, "g_hash_table_insert", l.hash_table_insert) &&
+                    bind(library, "g_hash_table_unref", l.hash_table_unref) &&
+                    bind(library, "g_str_hash", l.str_hash) &&
+                    bind(library, "g_str_equal", l.str_equal);
+    if (!ok) return fail(ErrorCode::unavailable, "the installed libsecret lacks a function");
+    return l;
+  }();
+  return loaded;
+}
+
+// The loaded library; only called once probe() found it.
+const Libsecret& lib() {
+  return *libsecret();
+}
 
 const SecretSchema& schema() {
   static const SecretSchema instance = [] {
@@ -41,12 +103,12 @@ bool session_bus_known() {
 class Deadline {
  public:
   explicit Deadline(std::chrono::milliseconds timeout)
-      : m_timeout(timeout), m_cancellable(g_cancellable_new()) {
+      : m_timeout(timeout), m_cancellable(lib().cancellable_new()) {
     m_thread = std::thread([this] {
       std::unique_lock lock(m_mutex);
       if (!m_cv.wait_for(lock, m_timeout, [this] { return m_done; })) {
         m_expired = true;
-        g_cancellable_cancel(m_cancellable);
+        lib().cancellable_cancel(m_cancellable);
       }
     });
   }
@@ -57,7 +119,7 @@ class Deadline {
     }
     m_cv.notify_one();
     m_thread.join();
-    g_object_unref(m_cancellable);
+    lib().object_unref(m_cancellable);
   }
   Deadline(const Deadline&) = delete;
   Deadline& operator=(const Deadline&) = delete;
@@ -73,7 +135,7 @@ class Deadline {
     } else {
       message.append(": ").append(error != nullptr ? error->message : "unknown error");
     }
-    g_clear_error(&error);
+    lib().clear_error(&error);
     return Error{ErrorCode::unavailable, std::move(message)};
   }
 
@@ -91,14 +153,15 @@ class Deadline {
 class Attributes {
  public:
   explicit Attributes(const SecretKey& key)
-      : m_kind(secret_kind_name(key.kind)), m_table(g_hash_table_new(g_str_hash, g_str_equal)) {
-    g_hash_table_insert(m_table, const_cast<char*>("directory"),
-                        const_cast<char*>(key.directory.c_str()));
-    g_hash_table_insert(m_table, const_cast<char*>("profile"),
-                        const_cast<char*>(key.profile.c_str()));
-    g_hash_table_insert(m_table, const_cast<char*>("kind"), const_cast<char*>(m_kind.c_str()));
+      : m_kind(secret_kind_name(key.kind)),
+        m_table(lib().hash_table_new(lib().str_hash, lib().str_equal)) {
+    lib().hash_table_insert(m_table, const_cast<char*>("directory"),
+                            const_cast<char*>(key.directory.c_str()));
+    lib().hash_table_insert(m_table, const_cast<char*>("profile"),
+                            const_cast<char*>(key.profile.c_str()));
+    lib().hash_table_insert(m_table, const_cast<char*>("kind"), const_cast<char*>(m_kind.c_str()));
   }
-  ~Attributes() { g_hash_table_unref(m_table); }
+  ~Attributes() { lib().hash_table_unref(m_table); }
   Attributes(const Attributes&) = delete;
   Attributes& operator=(const Attributes&) = delete;
   GHashTable* table() const { return m_table; }
@@ -125,6 +188,10 @@ LibsecretBackend::LibsecretBackend(LibsecretOptions options) : m_options(options
 Result<void> LibsecretBackend::probe() {
   std::lock_guard lock(m_mutex);
   if (m_probe) return *m_probe;
+  if (const auto& loaded = libsecret(); !loaded) {
+    m_probe = fail(loaded.error());
+    return *m_probe;
+  }
   if (!session_bus_known()) {
     m_probe = fail(ErrorCode::unavailable,
                    "there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
@@ -133,17 +200,18 @@ Result<void> LibsecretBackend::probe() {
   Deadline deadline(m_options.probe_timeout);
   GError* error = nullptr;
   SecretService* service =
-      secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error);
+      lib().service_get_sync(SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error);
   if (service == nullptr) {
     m_probe = fail(deadline.failure(error, "cannot reach the Secret Service"));
   } else {
-    g_object_unref(service);
+    lib().object_unref(service);
     m_probe = Result<void>{};
   }
   return *m_probe;
 }
 
 Result<void> LibsecretBackend::store(const SecretKey& key, std::string_view secret) {
+  if (const auto& loaded = libsecret(); !loaded) return fail(loaded.error());
   const Attributes attributes(key);
   std::string label = "cloudsignal ";
   label.append(secret_kind_name(key.kind)).append(" (profile ").append(key.profile).append(")");
@@ -151,30 +219,32 @@ Result<void> LibsecretBackend::store(const SecretKey& key, std::string_view secr
   Deadline deadline(m_options.operation_timeout);
   GError* error = nullptr;
   const gboolean ok =
-      secret_password_storev_sync(&schema(), attributes.table(), SECRET_COLLECTION_DEFAULT,
-                                  label.c_str(), value.c_str(), deadline.cancellable(), &error);
+      lib().password_storev_sync(&schema(), attributes.table(), SECRET_COLLECTION_DEFAULT,
+                                 label.c_str(), value.c_str(), deadline.cancellable(), &error);
   if (!ok) return fail(deadline.failure(error, describe("cannot store", key)));
   return {};
 }
 
 Result<std::optional<std::string>> LibsecretBackend::lookup(const SecretKey& key) {
+  if (const auto& loaded = libsecret(); !loaded) return fail(loaded.error());
   const Attributes attributes(key);
   Deadline deadline(m_options.operation_timeout);
   GError* error = nullptr;
   gchar* value =
-      secret_password_lookupv_sync(&schema(), attributes.table(), deadline.cancellable(), &error);
+      lib().password_lookupv_sync(&schema(), attributes.table(), deadline.cancellable(), &error);
   if (error != nullptr) return fail(deadline.failure(error, describe("cannot read", key)));
   if (value == nullptr) return std::optional<std::string>{};
   std::optional<std::string> secret(value);
-  secret_password_free(value);  // wipes the memory before freeing it
+  lib().password_free(value);  // wipes the memory before freeing it
   return secret;
 }
 
 Result<void> LibsecretBackend::erase(const SecretKey& key) {
+  if (const auto& loaded = libsecret(); !loaded) return fail(loaded.error());
   const Attributes attributes(key);
   Deadline deadline(m_options.operation_timeout);
   GError* error = nullptr;
-  secret_password_clearv_sync(&schema(), attributes.table(), deadline.cancellable(), &error);
+  lib().password_clearv_sync(&schema(), attributes.table(), deadline.cancellable(), &error);
   if (error != nullptr) return fail(deadline.failure(error, describe("cannot delete", key)));
   return {};
 }

@@ -4,7 +4,8 @@
 // "io.cloudsignal.cli" in the default collection, with the attributes `directory`, `profile` and
 // `kind` (access_token, refresh_token, api_key). Every D-Bus exchange has a deadline, and without
 // a session bus the keyring is unavailable at once: a missing or stuck keyring costs at most one
-// timeout per process, never a hang.
+// timeout per process, never a hang. libsecret itself is loaded on first use (dlopen), so a
+// machine without it has no keyring rather than no CLI.
 
 #include <chrono>
 #include <mutex>
