@@ -45,6 +45,9 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
   // The API flags belong to the top-level app; subcommands pass them up, so they may come after
   // the command (`cloudsignal whoami --profile dev`).
   app.fallthrough();
+  app.add_flag("-q,--quiet", ctx.quiet,
+               "Print only results and errors: no progress, no \"Created ...\" lines (pub and "
+               "sub take --quiet; their -q is the QoS)");
   ApiFlags api_flags;
   add_api_flags(app, api_flags);
 

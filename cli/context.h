@@ -40,6 +40,11 @@ struct Context {
   // Whether stdin and stdout are terminals: prompts and styled tables only then.
   bool stdin_is_tty = false;
   bool stdout_is_tty = false;
+  // -q / --quiet: results and errors only, no progress or confirmations.
+  bool quiet = false;
+
+  /// Where a command says what it did ("Created user ..."): `err`, or nowhere under --quiet.
+  std::ostream& status();
 };
 
 }  // namespace cs::cli

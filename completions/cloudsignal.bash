@@ -1,6 +1,6 @@
 # bash completion for cloudsignal (made by `cloudsignal completion bash`)
 declare -gA _cloudsignal_tree=(
-  ["cloudsignal"]="login logout whoami auth pub sub dev bench providers acl users keys tokens completion|--help -h --version --api-url --profile --dev --dev-dir|--api-url --profile --dev-dir"
+  ["cloudsignal"]="login logout whoami auth pub sub dev bench providers acl users keys tokens completion|--help -h --version --quiet -q --api-url --profile --dev --dev-dir|--api-url --profile --dev-dir"
   ["cloudsignal login"]="|--help -h --with-token --no-browser|"
   ["cloudsignal logout"]="|--help -h --all|"
   ["cloudsignal whoami"]="|--help -h --json|"

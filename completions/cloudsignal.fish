@@ -15,6 +15,7 @@ complete -c cloudsignal -f -n '__fish_use_subcommand' -a tokens -d 'Issue and ma
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a completion -d 'Print a shell completion script'
 complete -c cloudsignal -n '__fish_use_subcommand' -l help
 complete -c cloudsignal -n '__fish_use_subcommand' -l version
+complete -c cloudsignal -n '__fish_use_subcommand' -l quiet
 complete -c cloudsignal -n '__fish_use_subcommand' -l api-url -r
 complete -c cloudsignal -n '__fish_use_subcommand' -l profile -r
 complete -c cloudsignal -n '__fish_use_subcommand' -l dev

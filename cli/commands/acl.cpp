@@ -100,7 +100,7 @@ int run_acl_add(const AclOptions& options, const ApiFlags& flags, Context& ctx) 
   auto rule = session->call("POST", "/v2/acl", body);
   if (!rule) return report_error(rule.error(), ctx);
   if (options.json) return print_json(ctx, *rule);
-  ctx.err << "Added rule: " << describe_rule(*rule) << '\n';
+  ctx.status() << "Added rule: " << describe_rule(*rule) << '\n';
   ctx.out << output::printable(output::field(*rule, "id")) << '\n';
   return 0;
 }
@@ -113,7 +113,7 @@ int run_acl_remove(const AclOptions& options, const ApiFlags& flags, Context& ct
   if (!session) return report_error(session.error(), ctx);
   auto removed = session->call("DELETE", path_with("/v2/acl", options.id));
   if (!removed) return report_error(removed.error(), ctx);
-  ctx.err << "Deleted rule " << output::printable(options.id) << '\n';
+  ctx.status() << "Deleted rule " << output::printable(options.id) << '\n';
   return 0;
 }
 

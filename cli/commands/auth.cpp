@@ -76,7 +76,7 @@ Result<void> logout_one(const credentials::CredentialStore& store, const std::st
   if (!profile) return fail(profile.error());
   if (*profile) revoke_profile(store, name, **profile, ctx);
   if (auto removed = store.remove(name); !removed) return removed;
-  ctx.err << "Signed out of profile \"" << name << "\"\n";
+  ctx.status() << "Signed out of profile \"" << name << "\"\n";
   return {};
 }
 
@@ -127,7 +127,7 @@ int run_logout(const LogoutOptions& options, const ApiFlags& flags, Context& ctx
   }
   auto profiles = store->list();
   if (!profiles) return report_error(profiles.error(), ctx);
-  if (profiles->empty()) ctx.err << "No profile is signed in\n";
+  if (profiles->empty()) ctx.status() << "No profile is signed in\n";
   int code = 0;
   for (const auto& profile : *profiles) {
     if (auto done = logout_one(*store, profile.name, ctx); !done) {

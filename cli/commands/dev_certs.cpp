@@ -18,7 +18,7 @@ Result<certs::Issued> dev_ca(const std::string& data_dir_flag, Context& ctx,
   certs::FileOutcome outcome = certs::FileOutcome::reused;
   auto ca = certs::ensure_dev_ca(certs_dir, ctx.now(), &outcome);
   if (ca && outcome == certs::FileOutcome::created) {
-    ctx.err << "created a local CA: " << ca_file.string() << '\n';
+    ctx.status() << "created a local CA: " << ca_file.string() << '\n';
   }
   return ca;
 }
@@ -83,8 +83,8 @@ int run_issue_client_cert(const IssueClientCertOptions& options, Context& ctx) {
   if (!files) return report_error(files.error(), ctx);
   const auto until = format_rfc3339(std::chrono::floor<std::chrono::seconds>(files->not_after));
   ctx.out << files->certificate.string() << '\n' << files->key.string() << '\n';
-  ctx.err << "issued a client certificate for " << options.name << ", valid until " << until
-          << ", signed by " << ca_file.string() << '\n';
+  ctx.status() << "issued a client certificate for " << options.name << ", valid until " << until
+               << ", signed by " << ca_file.string() << '\n';
   return 0;
 }
 

@@ -58,8 +58,9 @@ int run_dev_idp_token(const DevIdpTokenOptions& options, Context& ctx) {
     return report_error(Error(ErrorCode::internal, "the broker answered without a token"), ctx);
   }
   if (answer->value("provider_created", false)) {
-    ctx.err << "created the dev provider "
-            << output::field(answer->value("provider", nlohmann::json::object()), "name") << '\n';
+    ctx.status() << "created the dev provider "
+                 << output::field(answer->value("provider", nlohmann::json::object()), "name")
+                 << '\n';
   }
   ctx.out << token->get<std::string>() << '\n';
   return 0;

@@ -12,10 +12,10 @@ namespace {
 // The new secret goes alone to stdout so that `KEY=$(cloudsignal keys create ...)` holds it.
 int print_new_key(const nlohmann::json& key, const char* verb, bool json, Context& ctx) {
   if (json) return print_json(ctx, key);
-  ctx.err << verb << " key " << output::printable(output::field(key, "id")) << " ("
-          << output::printable(output::field(key, "name")) << ", "
-          << output::printable(output::field(key, "type"))
-          << "); its secret follows and is shown this once.\n";
+  ctx.status() << verb << " key " << output::printable(output::field(key, "id")) << " ("
+               << output::printable(output::field(key, "name")) << ", "
+               << output::printable(output::field(key, "type"))
+               << "); its secret follows and is shown this once.\n";
   ctx.out << output::field(key, "key") << '\n';
   return 0;
 }
@@ -126,7 +126,7 @@ int run_keys_revoke(const KeysOptions& options, const ApiFlags& flags, Context& 
   if (!session) return report_error(session.error(), ctx);
   auto revoked = session->call("DELETE", path_with("/v2/keys", options.id));
   if (!revoked) return report_error(revoked.error(), ctx);
-  ctx.err << "Revoked key " << output::printable(options.id) << '\n';
+  ctx.status() << "Revoked key " << output::printable(options.id) << '\n';
   return 0;
 }
 

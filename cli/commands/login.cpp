@@ -105,9 +105,9 @@ int finish_login(const ApiTarget& api, const std::string& name, credentials::Ses
   auto saved = store->save(name, session);
   if (!saved) return report_error(saved.error(), ctx);
   if (!saved->notice.empty()) ctx.err << "notice: " << saved->notice << '\n';
-  ctx.err << "Signed in to " << api.source << " as " << identity_line(session.profile)
-          << " (profile \"" << name << "\", secrets in the "
-          << credentials::storage_name(saved->storage) << ")\n";
+  ctx.status() << "Signed in to " << api.source << " as " << identity_line(session.profile)
+               << " (profile \"" << name << "\", secrets in the "
+               << credentials::storage_name(saved->storage) << ")\n";
   return 0;
 }
 
@@ -144,8 +144,9 @@ Result<std::pair<std::string, std::string>> browser_code(const LoginOptions& opt
     ctx.err << '\r' << k_frames[frame++ % k_frames.size()] << " Waiting for the browser..."
             << std::flush;
   };
-  auto code = (*listener)->wait(*timeout, ctx.interactive ? std::function<void()>(spin) : nullptr);
-  if (ctx.interactive) ctx.err << "\r\033[K" << std::flush;
+  const bool spinning = ctx.interactive && !ctx.quiet;
+  auto code = (*listener)->wait(*timeout, spinning ? std::function<void()>(spin) : nullptr);
+  if (spinning) ctx.err << "\r\033[K" << std::flush;
   if (!code) return fail(code.error());
   return std::pair{std::move(*code), redirect_uri};
 }

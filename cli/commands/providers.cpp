@@ -169,7 +169,7 @@ int run_providers_add(const ProvidersOptions& options, const ApiFlags& flags, Co
   auto created = session->call("POST", "/v2/providers", *body);
   if (!created) return report_error(created.error(), ctx);
   if (options.json) return print_json(ctx, *created);
-  ctx.err << "Added provider " << output::printable(options.provider.name) << '\n';
+  ctx.status() << "Added provider " << output::printable(options.provider.name) << '\n';
   ctx.out << output::printable(output::field(*created, "id")) << '\n';
   return 0;
 }
@@ -192,7 +192,7 @@ int run_providers_update(const ProvidersOptions& options, const ApiFlags& flags,
   auto updated = session->call("PATCH", path_with("/v2/providers", options.id), *body);
   if (!updated) return report_error(updated.error(), ctx);
   if (options.json) return print_json(ctx, *updated);
-  ctx.err << "Updated provider " << output::printable(options.id) << '\n';
+  ctx.status() << "Updated provider " << output::printable(options.id) << '\n';
   return 0;
 }
 
@@ -204,7 +204,7 @@ int run_providers_remove(const ProvidersOptions& options, const ApiFlags& flags,
   if (!session) return report_error(session.error(), ctx);
   auto removed = session->call("DELETE", path_with("/v2/providers", options.id));
   if (!removed) return report_error(removed.error(), ctx);
-  ctx.err << "Deleted provider " << output::printable(options.id) << '\n';
+  ctx.status() << "Deleted provider " << output::printable(options.id) << '\n';
   return 0;
 }
 

@@ -153,7 +153,7 @@ int run_tokens_revoke(const TokensOptions& options, const ApiFlags& flags, Conte
   if (!session) return report_error(session.error(), ctx);
   auto revoked = session->call("DELETE", path_with("/v2/tokens", options.id));
   if (!revoked) return report_error(revoked.error(), ctx);
-  ctx.err << "Revoked token " << output::printable(options.id) << '\n';
+  ctx.status() << "Revoked token " << output::printable(options.id) << '\n';
   return 0;
 }
 

@@ -74,9 +74,10 @@ int run_users_add(const UsersOptions& options, const ApiFlags& flags, Context& c
   auto created = session->call("POST", "/v2/users", body);
   if (!created) return report_error(created.error(), ctx);
   if (options.json) return print_json(ctx, *created);
-  ctx.err << "Created user " << output::printable(output::field(*created, "mqtt_username")) << '\n';
+  ctx.status() << "Created user " << output::printable(output::field(*created, "mqtt_username"))
+               << '\n';
   if (const auto it = created->find("password"); it != created->end() && it->is_string()) {
-    ctx.err << "Its generated password follows; it is shown this once.\n";
+    ctx.status() << "Its generated password follows; it is shown this once.\n";
     ctx.out << it->get<std::string>() << '\n';
   }
   return 0;
@@ -90,7 +91,7 @@ int run_users_remove(const UsersOptions& options, const ApiFlags& flags, Context
   if (!session) return report_error(session.error(), ctx);
   auto removed = session->call("DELETE", path_with("/v2/users", options.name));
   if (!removed) return report_error(removed.error(), ctx);
-  ctx.err << "Deleted user " << output::printable(options.name) << '\n';
+  ctx.status() << "Deleted user " << output::printable(options.name) << '\n';
   return 0;
 }
 
@@ -103,7 +104,7 @@ int run_users_passwd(const UsersOptions& options, const ApiFlags& flags, Context
   target.append("/password");
   auto changed = session->call("POST", target, nlohmann::json{{"password", *password}});
   if (!changed) return report_error(changed.error(), ctx);
-  ctx.err << "Changed the password of " << output::printable(options.name) << '\n';
+  ctx.status() << "Changed the password of " << output::printable(options.name) << '\n';
   return 0;
 }
 

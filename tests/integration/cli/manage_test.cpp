@@ -153,8 +153,14 @@ TEST_CASE("users: add, list, passwd and remove, with passwords shown only once",
   CHECK(unconfirmed.exit_code == 2);
   CHECK(contains(unconfirmed.err, "--yes"));
   CHECK(cli.dev({"users", "list", "--json"}).out.find("\"alice\"") != std::string::npos);
-  CHECK(cli.dev({"users", "remove", "alice", "--yes"}).exit_code == 0);
-  CHECK(cli.dev({"users", "remove", "alice", "--yes"}).exit_code == 4);
+  // --quiet drops the "Deleted user" line, not the result or the errors.
+  const auto removed = cli.dev({"users", "remove", "alice", "--yes", "--quiet"});
+  CHECK(removed.exit_code == 0);
+  CHECK(removed.out.empty());
+  CHECK(removed.err.empty());
+  const auto again = cli.dev({"users", "remove", "alice", "--yes", "-q"});
+  CHECK(again.exit_code == 4);
+  CHECK(contains(again.err, "error: "));
   CHECK(parse(cli.dev({"users", "list", "--json"}))["users"].size() == 2);
 }
 

@@ -55,6 +55,25 @@ TEST_CASE("dev ca prints the CA path, creating the CA on first use", "[cli][cert
   CHECK(r.out.rfind("-----BEGIN CERTIFICATE-----\n", 0) == 0);
 }
 
+TEST_CASE("with -q or --quiet, only the result and errors are printed", "[cli][certs]") {
+  cs::test::TempDir dir;
+  const std::string ca = dir.path() + "/certs/ca.pem";
+  auto r = run({"-q", "dev", "ca", "--data-dir", dir.path()});
+  CHECK(r.code == 0);
+  CHECK(r.out == ca + "\n");
+  CHECK(r.err.empty());
+  // After the command too; errors still speak.
+  r = run({"dev", "issue-client-cert", "sensor-1", "--out", dir.path(), "--quiet", "--data-dir",
+           dir.path()});
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("sensor-1.pem") != std::string::npos);
+  r = run({"dev", "issue-client-cert", "bad/name", "--out", dir.path(), "-q", "--data-dir",
+           dir.path()});
+  CHECK(r.code != 0);
+  CHECK(r.err.rfind("error: ", 0) == 0);
+}
+
 TEST_CASE("dev ca defaults to ~/.cloudsignal/dev", "[cli][certs]") {
   cs::test::TempDir home;
   const auto r = run({"dev", "ca"}, home.path());
