@@ -106,15 +106,9 @@ int run_acl_add(const AclOptions& options, const ApiFlags& flags, Context& ctx) 
 }
 
 int run_acl_remove(const AclOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string question = "Delete the rule ";
-  question.append(output::printable(options.id)).append("?");
-  if (auto ok = confirm(ctx, options.yes, question); !ok) return report_error(ok.error(), ctx);
-  auto session = open_session(flags, ctx);
-  if (!session) return report_error(session.error(), ctx);
-  auto removed = session->call("DELETE", path_with("/v2/acl", options.id));
-  if (!removed) return report_error(removed.error(), ctx);
-  ctx.status() << "Deleted rule " << output::printable(options.id) << '\n';
-  return 0;
+  const std::string id = output::printable(options.id);
+  return delete_confirmed(flags, ctx, options.yes, "Delete the rule " + id + "?",
+                          path_with("/v2/acl", options.id), "Deleted rule " + id);
 }
 
 int run_acl_check(const AclOptions& options, const ApiFlags& flags, Context& ctx) {

@@ -142,6 +142,22 @@ CLI::App* add_noun(CLI::App& app, const std::string& name, const std::string& de
   return noun;
 }
 
+int delete_confirmed(const ApiFlags& flags, Context& ctx, bool yes, const std::string& question,
+                     const std::string& path, const std::string& done) {
+  if (auto ok = confirm(ctx, yes, question); !ok) return report_error(ok.error(), ctx);
+  auto session = open_session(flags, ctx);
+  if (!session) return report_error(session.error(), ctx);
+  auto removed = session->call("DELETE", path);
+  if (!removed) return report_error(removed.error(), ctx);
+  ctx.status() << done << '\n';
+  return 0;
+}
+
+Result<std::string> token_argument(const std::string& value, Context& ctx) {
+  if (value != "-") return value;
+  return read_stdin_line(ctx, "token");
+}
+
 int print_json(Context& ctx, const nlohmann::json& value) {
   ctx.out << output::render_json(value);
   return 0;

@@ -57,6 +57,14 @@ Result<std::string> read_stdin_line(Context& ctx, std::string_view what);
 /// Asks "`question` [y/N]" on a terminal unless `yes`; without a terminal requires `yes`.
 Result<void> confirm(Context& ctx, bool yes, std::string_view question);
 
+/// Asks "`question` [y/N]" (see confirm), sends DELETE `path` to the API `flags` name, and says
+/// `done` on success (see Context::status); returns the exit code.
+int delete_confirmed(const ApiFlags& flags, Context& ctx, bool yes, const std::string& question,
+                     const std::string& path, const std::string& done);
+
+/// A token given as `value`, or read as the first line of stdin when `value` is "-".
+Result<std::string> token_argument(const std::string& value, Context& ctx);
+
 /// Adds `--json` to `command`, bound to `json`.
 void add_json_flag(CLI::App& command, bool& json);
 

@@ -119,15 +119,10 @@ int run_keys_rotate(const KeysOptions& options, const ApiFlags& flags, Context& 
 }
 
 int run_keys_revoke(const KeysOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string question = "Revoke the key ";
-  question.append(output::printable(options.id)).append("? Whatever uses it stops working.");
-  if (auto ok = confirm(ctx, options.yes, question); !ok) return report_error(ok.error(), ctx);
-  auto session = open_session(flags, ctx);
-  if (!session) return report_error(session.error(), ctx);
-  auto revoked = session->call("DELETE", path_with("/v2/keys", options.id));
-  if (!revoked) return report_error(revoked.error(), ctx);
-  ctx.status() << "Revoked key " << output::printable(options.id) << '\n';
-  return 0;
+  const std::string id = output::printable(options.id);
+  return delete_confirmed(flags, ctx, options.yes,
+                          "Revoke the key " + id + "? Whatever uses it stops working.",
+                          path_with("/v2/keys", options.id), "Revoked key " + id);
 }
 
 }  // namespace cs::cli

@@ -197,29 +197,20 @@ int run_providers_update(const ProvidersOptions& options, const ApiFlags& flags,
 }
 
 int run_providers_remove(const ProvidersOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string question = "Delete the provider ";
-  question.append(output::printable(options.id)).append("? Its users can no longer sign in.");
-  if (auto ok = confirm(ctx, options.yes, question); !ok) return report_error(ok.error(), ctx);
-  auto session = open_session(flags, ctx);
-  if (!session) return report_error(session.error(), ctx);
-  auto removed = session->call("DELETE", path_with("/v2/providers", options.id));
-  if (!removed) return report_error(removed.error(), ctx);
-  ctx.status() << "Deleted provider " << output::printable(options.id) << '\n';
-  return 0;
+  const std::string id = output::printable(options.id);
+  return delete_confirmed(flags, ctx, options.yes,
+                          "Delete the provider " + id + "? Its users can no longer sign in.",
+                          path_with("/v2/providers", options.id), "Deleted provider " + id);
 }
 
 int run_providers_test(const ProvidersOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string jwt = options.token;
-  if (jwt == "-") {
-    auto line = read_stdin_line(ctx, "token");
-    if (!line) return report_error(line.error(), ctx);
-    jwt = std::move(*line);
-  }
+  auto jwt = token_argument(options.token, ctx);
+  if (!jwt) return report_error(jwt.error(), ctx);
   auto session = open_session(flags, ctx);
   if (!session) return report_error(session.error(), ctx);
   std::string target = path_with("/v2/providers", options.id);
   target.append("/test");
-  auto verdict = session->call("POST", target, nlohmann::json{{"token", jwt}});
+  auto verdict = session->call("POST", target, nlohmann::json{{"token", *jwt}});
   if (!verdict) return report_error(verdict.error(), ctx);
   const auto it = verdict->find("valid");
   const bool valid = it != verdict->end() && it->is_boolean() && it->get<bool>();

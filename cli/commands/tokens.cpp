@@ -97,15 +97,11 @@ int run_tokens_create(const TokensOptions& options, const ApiFlags& flags, Conte
 }
 
 int run_tokens_exchange(const TokensOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string jwt = options.token;
-  if (jwt == "-") {
-    auto line = read_stdin_line(ctx, "token");
-    if (!line) return report_error(line.error(), ctx);
-    jwt = std::move(*line);
-  }
+  auto jwt = token_argument(options.token, ctx);
+  if (!jwt) return report_error(jwt.error(), ctx);
   auto session = open_session(flags, ctx);
   if (!session) return report_error(session.error(), ctx);
-  nlohmann::json body = {{"token", jwt}};
+  nlohmann::json body = {{"token", *jwt}};
   if (!options.provider.empty()) body["provider"] = options.provider;
   if (!options.integration_id.empty()) body["integration_id"] = options.integration_id;
   auto token = session->call("POST", "/v2/tokens/exchange", body);
@@ -146,15 +142,10 @@ int run_tokens_list(const TokensOptions& options, const ApiFlags& flags, Context
 }
 
 int run_tokens_revoke(const TokensOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string question = "Revoke the token ";
-  question.append(output::printable(options.id)).append("? Its MQTT sessions end.");
-  if (auto ok = confirm(ctx, options.yes, question); !ok) return report_error(ok.error(), ctx);
-  auto session = open_session(flags, ctx);
-  if (!session) return report_error(session.error(), ctx);
-  auto revoked = session->call("DELETE", path_with("/v2/tokens", options.id));
-  if (!revoked) return report_error(revoked.error(), ctx);
-  ctx.status() << "Revoked token " << output::printable(options.id) << '\n';
-  return 0;
+  const std::string id = output::printable(options.id);
+  return delete_confirmed(flags, ctx, options.yes,
+                          "Revoke the token " + id + "? Its MQTT sessions end.",
+                          path_with("/v2/tokens", options.id), "Revoked token " + id);
 }
 
 }  // namespace cs::cli

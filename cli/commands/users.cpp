@@ -84,15 +84,9 @@ int run_users_add(const UsersOptions& options, const ApiFlags& flags, Context& c
 }
 
 int run_users_remove(const UsersOptions& options, const ApiFlags& flags, Context& ctx) {
-  std::string question = "Delete the user ";
-  question.append(output::printable(options.name)).append("?");
-  if (auto ok = confirm(ctx, options.yes, question); !ok) return report_error(ok.error(), ctx);
-  auto session = open_session(flags, ctx);
-  if (!session) return report_error(session.error(), ctx);
-  auto removed = session->call("DELETE", path_with("/v2/users", options.name));
-  if (!removed) return report_error(removed.error(), ctx);
-  ctx.status() << "Deleted user " << output::printable(options.name) << '\n';
-  return 0;
+  const std::string name = output::printable(options.name);
+  return delete_confirmed(flags, ctx, options.yes, "Delete the user " + name + "?",
+                          path_with("/v2/users", options.name), "Deleted user " + name);
 }
 
 int run_users_passwd(const UsersOptions& options, const ApiFlags& flags, Context& ctx) {
