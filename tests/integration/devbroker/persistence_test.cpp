@@ -74,6 +74,19 @@ bool printed(const BackgroundProcess& process, const std::string& text) {
   return true;
 }
 
+// Publishes "ready" to `topic` until `subscriber` prints it: it has connected and subscribed.
+bool until_ready(const BackgroundProcess& subscriber, int port, const std::string& topic) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    run_process(mosquitto("mosquitto_pub", port, "mqttv311", {"-t", topic, "-m", "ready"}), 10s);
+    const auto deadline = std::chrono::steady_clock::now() + 200ms;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (subscriber.out().find("ready") != std::string::npos) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  return false;
+}
+
 // A persistent subscriber to `topic` that receives and never acknowledges.
 std::unique_ptr<BackgroundProcess> unacked_subscriber(int port, int version, const std::string& id,
                                                       const std::string& topic) {
@@ -155,14 +168,8 @@ TEST_CASE("the will of a client connected when dev was killed is published after
       mosquitto("mosquitto_sub", dev->mqtt_port(), "mqttv5",
                 {"-c", "-i", "will-5", "-x", "300", "-q", "1", "-t", "quiet/5", "--will-topic",
                  "wills/5", "--will-payload", "5 offline", "--will-qos", "1"})));
-  // Both are connected once their subscriptions deliver.
-  for (const char* topic : {"quiet/311", "quiet/5"}) {
-    REQUIRE(run_process(mosquitto("mosquitto_pub", dev->mqtt_port(), "mqttv311",
-                                  {"-t", topic, "-m", "ready", "-q", "1"}),
-                        10s)
-                .exit_code == 0);
-  }
-  for (auto& h : holders) REQUIRE(printed(*h, "ready"));
+  REQUIRE(until_ready(*holders[0], dev->mqtt_port(), "quiet/311"));
+  REQUIRE(until_ready(*holders[1], dev->mqtt_port(), "quiet/5"));
   kill_hard(*dev);
   holders.clear();
 
@@ -189,11 +196,7 @@ TEST_CASE("a delayed will pending when dev was killed is published when due",
                   {"-c", "-i", "delayed", "-x", "300", "-t", "quiet/d", "--will-topic",
                    "wills/delayed", "--will-payload", "delayed offline", "--will-retain", "-D",
                    "will", "will-delay-interval", "4"}));
-    REQUIRE(run_process(mosquitto("mosquitto_pub", dev->mqtt_port(), "mqttv311",
-                                  {"-t", "quiet/d", "-m", "ready"}),
-                        10s)
-                .exit_code == 0);
-    REQUIRE(printed(holder, "ready"));
+    REQUIRE(until_ready(holder, dev->mqtt_port(), "quiet/d"));
     holder.signal(SIGKILL);  // the connection is lost: the 4 s delay starts
   }
   std::this_thread::sleep_for(1s);
