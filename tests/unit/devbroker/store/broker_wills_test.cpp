@@ -9,17 +9,12 @@
 
 using namespace cs::mqtt;
 using namespace std::chrono_literals;
+using cs::test::expiry;
 using cs::test::payload_text;
 using cs::test::PersistedBroker;
 using cs::test::publishes;
 
 namespace {
-
-Properties expiry(std::uint32_t seconds) {
-  Properties p;
-  p.session_expiry_interval = seconds;
-  return p;
-}
 
 Will make_will(const std::string& topic, const std::string& payload, std::uint32_t delay = 0) {
   Will w;
