@@ -178,7 +178,8 @@ Result<std::uint16_t> with_port_hint(Result<std::uint16_t> bound, std::string_vi
   return fail(std::move(error));
 }
 
-// Messages from the HTTP API reach the broker on its own loop; `done` runs there once routed.
+// Messages from the HTTP API reach the broker on its own loop; `done` runs there once routed
+// and durable.
 api::Publisher make_publisher(asio::io_context& io, mqtt::Broker*& broker, net::BrokerHost*& host) {
   return
       [&io, &broker, &host](api::PublishCommand command, std::function<void(Result<void>)> done) {
@@ -188,9 +189,12 @@ api::Publisher make_publisher(asio::io_context& io, mqtt::Broker*& broker, net::
           message.payload.assign(command.payload.begin(), command.payload.end());
           message.qos = static_cast<mqtt::QoS>(command.qos);
           message.retain = command.retain;
-          broker->publish(std::move(message), mqtt::Clock::now());
+          // Answered like a PUBACK: once what the message left in the store has committed.
+          broker->publish(std::move(message), mqtt::Clock::now(), [done](bool saved) {
+            if (saved) return done({});
+            done(fail(ErrorCode::unavailable, "the broker could not save the message"));
+          });
           host->flush();
-          done({});
         });
       };
 }

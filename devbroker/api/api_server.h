@@ -27,7 +27,9 @@ struct PublishCommand {
   std::uint8_t qos = 1;
   bool retain = false;
 };
-/// Hands `command` to the broker's loop; `done` runs (on any thread) once it is routed.
+/// Hands `command` to the broker's loop; `done` runs (on any thread) once it is routed and what
+/// it left in the store (retained, queued for persistent sessions) has committed, or with an
+/// error when the store could not save it.
 using Publisher =
     std::function<void(PublishCommand command, std::function<void(Result<void>)> done)>;
 
@@ -53,7 +55,7 @@ struct ApiOptions {
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
-  std::chrono::milliseconds publish_timeout{5000};
+  std::chrono::milliseconds publish_timeout{5000};  // then 503: the broker did not confirm
 };
 
 class ApiServer {

@@ -1,4 +1,5 @@
-// POST /v1/publish: a message from a server-side caller, handed to the broker's event loop.
+// POST /v1/publish: a message from a server-side caller, handed to the broker's event loop and
+// answered once it is routed and what it left in the store has committed.
 
 #include <future>
 
@@ -49,7 +50,7 @@ Result<Reply> publish(ApiServer& api, Call& call) {
   api.deps().publish(std::move(command),
                      [promise](Result<void> done) { promise->set_value(done); });
   if (future.wait_for(api.options().publish_timeout) != std::future_status::ready) {
-    return fail(ErrorCode::unavailable, "the broker did not take the message in time");
+    return fail(ErrorCode::unavailable, "the broker did not confirm the message in time");
   }
   if (auto ok = future.get(); !ok) return fail(ok.error());
   return Reply::json(200, {{"status", "published"}});

@@ -3,7 +3,24 @@
 #include <memory>
 #include <mutex>
 
+#include "common/log.h"
+#include "devbroker/auth/saved_identity.h"
+
 namespace cs::auth {
+
+std::string ServiceAuthorizer::save_identity(const mqtt::Identity& identity) {
+  // Every identity the broker holds came from the service's authenticate.
+  return auth::save_identity(static_cast<const ClientIdentity&>(identity));
+}
+
+std::shared_ptr<const mqtt::Identity> ServiceAuthorizer::restore_identity(std::string_view saved) {
+  auto identity = auth::restore_identity(saved, m_service.topic_limits());
+  if (!identity) {
+    log::warn(identity.error().message);
+    return nullptr;
+  }
+  return *identity;
+}
 
 std::optional<mqtt::AuthDecision> ServiceAuthorizer::authenticate(
     const mqtt::ConnectRequest& request) {

@@ -28,6 +28,8 @@ class ServiceAuthorizer final : public mqtt::Authorizer {
                      std::string_view filter) override {
     return m_service.may(identity, client_id, filter, Action::subscribe);
   }
+  std::string save_identity(const mqtt::Identity& identity) override;
+  std::shared_ptr<const mqtt::Identity> restore_identity(std::string_view saved) override;
 
  private:
   AuthService& m_service;

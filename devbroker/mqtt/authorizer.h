@@ -53,6 +53,11 @@ class Authorizer {
   /// True when `identity`, connected as `client_id`, may subscribe to `filter`.
   virtual bool may_subscribe(const Identity& identity, std::string_view client_id,
                              std::string_view filter) = 0;
+  /// `identity` as text the store keeps beside a persistent session's will, so that the will
+  /// can be checked after a restart; it never holds a secret.
+  virtual std::string save_identity(const Identity& identity) = 0;
+  /// The identity that `saved` (from save_identity) describes, or nullptr when it cannot be read.
+  virtual std::shared_ptr<const Identity> restore_identity(std::string_view saved) = 0;
 };
 
 }  // namespace cs::mqtt

@@ -141,7 +141,7 @@ void Broker::fail(Connection& c, ReasonCode reason, std::string_view why, TimePo
     send(c, d);
   }
   request_close(c);
-  end_connection(c, true, now);
+  end_connection(c, WillFate::publish, now);
 }
 
 void Broker::send(Connection& c, const Packet& packet) {
@@ -169,7 +169,7 @@ void Broker::request_close(Connection& c) {
   mark_ready(c);
 }
 
-void Broker::end_connection(Connection& c, bool with_will, TimePoint now) {
+void Broker::end_connection(Connection& c, WillFate fate, TimePoint now) {
   const bool was_connected = c.state == ConnectionState::connected;
   c.state = ConnectionState::closing;
   c.pending_connect.reset();
@@ -179,13 +179,18 @@ void Broker::end_connection(Connection& c, bool with_will, TimePoint now) {
   s->connection = nullptr;
   if (was_connected) --m_stats.clients_connected;
 
-  if (s->will && !with_will) s->will.reset();
-  if (s->will) s->will->due = now + std::chrono::seconds(s->will->delay);
   const bool session_ends = s->expiry_interval == 0;
-  if (s->will && (session_ends || s->will->delay == 0)) {
-    PendingWill will = std::move(*s->will);
+  // A will kept for the next start stays unarmed; only a persistent session can keep one.
+  if (s->will && (fate == WillFate::discard || (fate == WillFate::keep && session_ends))) {
     s->will.reset();
-    publish_will(std::move(will), now);
+  }
+  if (s->will && fate == WillFate::publish) {
+    s->will->due = now + std::chrono::seconds(s->will->delay);
+    if (session_ends || s->will->delay == 0) {
+      PendingWill will = std::move(*s->will);
+      s->will.reset();
+      publish_will(std::move(will), now);
+    }
   }
   if (session_ends) {
     destroy_session(*s);
@@ -202,7 +207,7 @@ void Broker::on_closed(ConnectionId id, TimePoint now) {
   if (c == nullptr) return;
   if (c->state != ConnectionState::closing) {
     if (log::enabled(log::Level::info)) log::info("connection lost: " + describe(*c));
-    end_connection(*c, true, now);
+    end_connection(*c, WillFate::publish, now);
   }
   if (c->acks_held) m_held_acks.erase(id);
   m_connections.erase(id);
@@ -228,16 +233,17 @@ void Broker::on_tick(TimePoint now) {
     } else {
       log::info("closing " + describe(*c) + ": no CONNECT in time");
       request_close(*c);
-      end_connection(*c, false, now);
+      end_connection(*c, WillFate::discard, now);
     }
   }
 
   std::vector<Session*> ended;
   for (auto& [id, s] : m_sessions) {
     if (s->connection != nullptr) continue;
-    if (s->will && s->will->due <= now) {
+    if (s->will && s->will->due && *s->will->due <= now) {
       PendingWill will = std::move(*s->will);
       s->will.reset();
+      persist_will_published(*s);
       publish_will(std::move(will), now);
     }
     if (s->expires_at && *s->expires_at <= now) ended.push_back(s.get());
@@ -276,10 +282,10 @@ void Broker::shutdown(TimePoint now) {
       if (c->version == Version::v5) send(*c, Disconnect{ReasonCode::server_shutting_down, {}});
       request_close(*c);
       // A server shutting down is not the client's failure: keep the will for the next start.
-      end_connection(*c, false, now);
+      end_connection(*c, WillFate::keep, now);
     } else {
       request_close(*c);
-      end_connection(*c, false, now);
+      end_connection(*c, WillFate::discard, now);
     }
   }
 }

@@ -62,8 +62,11 @@ class Broker {
   void on_auth_result(ConnectionId id, AuthDecision decision, TimePoint now);
   /// Time passed: keep alive, will delays, session expiry, $SYS publication.
   void on_tick(TimePoint now);
-  /// Routes `message` from inside the server (HTTP publish, $SYS) as if a client published it.
-  void publish(Message message, TimePoint now);
+  /// Routes `message` from inside the server (HTTP publish, $SYS) as if a client published it;
+  /// `durable` (may be empty) runs on this thread once what routing stored (a retained message,
+  /// messages for persistent sessions) has committed, with false when the store lost it, and at
+  /// once when nothing was stored.
+  void publish(Message message, TimePoint now, std::function<void(bool saved)> durable = {});
   /// Ends every connection whose identity satisfies `match`, with `reason` (5.0 DISCONNECT).
   void disconnect_if(const std::function<bool(const Identity&)>& match, ReasonCode reason,
                      TimePoint now);
@@ -93,11 +96,23 @@ class Broker {
  private:
   struct SharedGroup;
   struct Match;
+  /// What becomes of a session's will when its connection ends.
+  enum class WillFate {
+    publish,  // the connection was lost or ended in error: publish after the will delay
+    discard,  // DISCONNECT with reason 0x00, or no session yet
+    keep,     // the server stops: the stored will waits for the next start
+  };
   /// An acknowledgement waiting until the writes it vouches for are durable.
   struct HeldAck {
     WriteTicket first = 0;  // its own writes are tickets first..last (none when first > last)
     WriteTicket last = 0;   // sent once every write up to this ticket has finished
     Packet packet;
+  };
+  /// Someone inside the server waiting until the writes first..last are durable.
+  struct HeldCallback {
+    WriteTicket first = 0;
+    WriteTicket last = 0;
+    std::function<void(bool saved)> done;
   };
 
   // Connection life (broker.cpp)
@@ -107,15 +122,19 @@ class Broker {
   void fail(Connection& c, ReasonCode reason, std::string_view why, TimePoint now);
   void send(Connection& c, const Packet& packet);
   void request_close(Connection& c);
-  void end_connection(Connection& c, bool with_will, TimePoint now);
+  void end_connection(Connection& c, WillFate fate, TimePoint now);
   void mark_ready(Connection& c);
 
   // Persistence (persist.cpp)
   WriteTicket last_ticket() const;
   void acknowledge(Connection& c, Packet&& packet, WriteTicket since);
   void release_held(ConnectionId id, const PersistProgress& progress, TimePoint now);
-  void persist_attached(Session& s, bool was_persistent);
+  void when_durable(WriteTicket since, std::function<void(bool saved)> done);
+  void release_callbacks(const PersistProgress& progress);
+  void persist_attached(Session& s, bool was_persistent, TimePoint now);
   void persist_detached(Session& s, TimePoint now);
+  void persist_will_published(Session& s);
+  void restore_will(Session& s, RestoredWill&& restored);
   void persist_state(Session& s, const Delivery& d, StoredState state, std::uint16_t packet_id);
   void persist_removed(Session& s, const Delivery& d);
 
@@ -178,7 +197,8 @@ class Broker {
   std::vector<ConnectionId> m_ready;
   // Per connection, in arrival order; kept here rather than in every Connection, most never hold.
   std::unordered_map<ConnectionId, std::vector<HeldAck>> m_held_acks;
-  std::vector<Match> m_matches;  // scratch for route()
+  std::vector<HeldCallback> m_held_callbacks;  // in the order they were made
+  std::vector<Match> m_matches;                // scratch for route()
   std::uint64_t m_match_epoch = 0;
   BrokerStats m_stats;
 };

@@ -124,7 +124,7 @@ void Broker::complete_connect(Connection& c, AuthDecision&& decision, TimePoint 
     log::info("session taken over: " + describe(old));
     if (old.version == Version::v5) send(old, Disconnect{ReasonCode::session_taken_over, {}});
     request_close(old);
-    end_connection(old, true, now);
+    end_connection(old, WillFate::publish, now);
   }
 
   bool session_present = false;
@@ -222,9 +222,14 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
                     c.identity,
                     connect.client_id,
                     connect.will->properties.will_delay_interval.value_or(0),
+                    std::nullopt,
                     {}});
+    // Kept with a persistent session so the will can be checked after a restart.
+    if (m_persistence != nullptr && s.expiry_interval > 0 && c.identity) {
+      s.will->saved_identity = m_authorizer.save_identity(*c.identity);
+    }
   }
-  persist_attached(s, was_persistent);
+  persist_attached(s, was_persistent, now);
   c.session = &s;
   return s;
 }

@@ -19,7 +19,7 @@ void Broker::handle_disconnect(Connection& c, const Disconnect& packet, TimePoin
   const bool with_will = packet.reason_code != ReasonCode::success;
   if (log::enabled(log::Level::info)) log::info("disconnected: " + describe(c));
   request_close(c);
-  end_connection(c, with_will, now);
+  end_connection(c, with_will ? WillFate::publish : WillFate::discard, now);
 }
 
 }  // namespace cs::mqtt

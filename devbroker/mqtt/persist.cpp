@@ -22,7 +22,27 @@ void Broker::acknowledge(Connection& c, Packet&& packet, WriteTicket since) {
   m_held_acks[c.id].push_back(HeldAck{since + 1, last, std::move(packet)});
 }
 
+void Broker::when_durable(WriteTicket since, std::function<void(bool saved)> done) {
+  const WriteTicket last = last_ticket();
+  if (last == since) return done(true);
+  m_held_callbacks.push_back(HeldCallback{since + 1, last, std::move(done)});
+}
+
+void Broker::release_callbacks(const PersistProgress& progress) {
+  std::vector<std::pair<std::function<void(bool)>, bool>> due;  // with "saved"
+  std::erase_if(m_held_callbacks, [&](HeldCallback& h) {
+    const bool lost = std::any_of(progress.failed.begin(), progress.failed.end(),
+                                  [&](WriteTicket t) { return h.first <= t && t <= h.last; });
+    if (!lost && h.last > progress.finished) return false;
+    due.emplace_back(std::move(h.done), !lost);
+    return true;
+  });
+  // Called once the list is settled: a callback may publish again.
+  for (auto& [done, saved] : due) done(saved);
+}
+
 void Broker::on_persisted(const PersistProgress& progress, TimePoint now) {
+  release_callbacks(progress);
   std::vector<ConnectionId> holding;
   holding.reserve(m_held_acks.size());
   for (const auto& [id, held] : m_held_acks) holding.push_back(id);
@@ -57,31 +77,23 @@ void Broker::release_held(ConnectionId id, const PersistProgress& progress, Time
   }
 }
 
-void Broker::persist_attached(Session& s, bool was_persistent) {
+void Broker::persist_attached(Session& s, bool was_persistent, TimePoint now) {
   if (m_persistence == nullptr) return;
   s.persistent = s.expiry_interval > 0;
   if (s.persistent) {
-    m_persistence->session_saved(s);
+    m_persistence->session_saved(s, now);
   } else if (was_persistent) {
     m_persistence->session_removed(s.client_id);  // it ends with this connection now
   }
 }
 
 void Broker::persist_detached(Session& s, TimePoint now) {
-  if (!s.persistent) return;
-  m_persistence->session_saved(s);
-  // Deliveries to the connected client were not written; now they wait for an absent one.
-  for (Inflight& f : s.live_inflight()) {
-    if (f.delivery.seq != 0) continue;
-    const auto state =
-        f.awaiting_pubcomp ? StoredState::awaiting_pubcomp : StoredState::awaiting_ack;
-    f.delivery.seq =
-        m_persistence->message_stored(s.client_id, f.delivery, state, f.packet_id, now);
-  }
-  for (Delivery& d : s.queue) {
-    if (d.seq != 0) continue;
-    d.seq = m_persistence->message_stored(s.client_id, d, StoredState::queued, 0, now);
-  }
+  // Its messages are stored already: they were written as they came, connected or not.
+  if (s.persistent) m_persistence->session_saved(s, now);
+}
+
+void Broker::persist_will_published(Session& s) {
+  if (s.persistent) m_persistence->will_removed(s.client_id);
 }
 
 void Broker::persist_state(Session& s, const Delivery& d, StoredState state,
@@ -121,6 +133,23 @@ void Broker::restore_session(RestoredSession&& restored) {
                  std::make_move_iterator(restored.queue.end()));
   s.incoming_qos2.insert(restored.incoming_qos2.begin(), restored.incoming_qos2.end());
   s.persistent = m_persistence != nullptr;
+  if (restored.will) restore_will(s, std::move(*restored.will));
+}
+
+void Broker::restore_will(Session& s, RestoredWill&& restored) {
+  std::shared_ptr<const Identity> identity;
+  if (!restored.saved_identity.empty()) {
+    identity = m_authorizer.restore_identity(restored.saved_identity);
+    if (!identity) {
+      // Never published unchecked: a will whose sender is unknown is left out.
+      log::warn("the stored will of session '" + s.client_id +
+                "' was left out: its identity cannot be read");
+      return;
+    }
+  }
+  s.will = std::make_unique<PendingWill>(PendingWill{std::move(restored.will), std::move(identity),
+                                                     s.client_id, restored.delay, restored.due,
+                                                     std::move(restored.saved_identity)});
 }
 
 }  // namespace cs::mqtt

@@ -6,8 +6,9 @@
 // The broker calls these on its own thread and never waits for them: each call only queues a
 // write and names it with the next WriteTicket. The store reports back which writes finished
 // (Broker::on_persisted), and the acknowledgements that promise durability (PUBACK, PUBREC,
-// PUBCOMP, PUBREL, SUBACK, UNSUBACK after a write) wait for those reports. A message on its way
-// to a connected client is never written: only what is queued for an absent one.
+// PUBCOMP, PUBREL, SUBACK, UNSUBACK after a write) wait for those reports. Every QoS 1/2 message
+// for a persistent session is written, connected or not, and removed once acknowledged; its
+// delivery to a connected client never waits for the write.
 
 #include <cstdint>
 #include <optional>
@@ -46,8 +47,11 @@ class Persistence {
   virtual void retained_cleared(const std::string& topic) = 0;
 
   /// Session `session` was created, resumed, or disconnected (its connection is null), or its
-  /// expiry interval changed; its subscriptions and messages are kept.
-  virtual void session_saved(const Session& session) = 0;
+  /// expiry interval changed; its subscriptions and messages are kept, its will (with its due
+  /// time on the clock of `now`, if armed) replaces the one stored, or clears it.
+  virtual void session_saved(const Session& session, TimePoint now) = 0;
+  /// The will of session `client_id` was published (or dropped); the session lives on.
+  virtual void will_removed(const std::string& client_id) = 0;
   /// Session `client_id` ended, with everything it held.
   virtual void session_removed(const std::string& client_id) = 0;
 
@@ -74,6 +78,14 @@ class Persistence {
   virtual void incoming_qos2_removed(const std::string& client_id, std::uint16_t packet_id) = 0;
 };
 
+/// A persistent session's will as the store kept it.
+struct RestoredWill {
+  Will will;
+  std::uint32_t delay = 0;     // seconds (5.0 will delay interval)
+  TimePoint due{};             // when it is published unless the client reconnects first
+  std::string saved_identity;  // for Authorizer::restore_identity; empty: none was known
+};
+
 /// A persistent session as the store kept it, for Broker::restore_session.
 struct RestoredSession {
   std::string client_id;
@@ -84,6 +96,7 @@ struct RestoredSession {
   std::vector<Inflight> inflight;  // in send order; every delivery has its seq
   std::vector<Delivery> queue;     // in send order; every delivery has its seq
   std::vector<std::uint16_t> incoming_qos2;
+  std::optional<RestoredWill> will;
 };
 
 }  // namespace cs::mqtt

@@ -22,8 +22,10 @@ bool expired(const Message& m, TimePoint now) {
 
 }  // namespace
 
-void Broker::publish(Message message, TimePoint now) {
+void Broker::publish(Message message, TimePoint now, std::function<void(bool saved)> durable) {
+  const WriteTicket since = last_ticket();
   route(std::make_shared<const Message>(std::move(message)), now);
+  if (durable) when_durable(since, std::move(durable));
 }
 
 void Broker::route(const MessagePtr& message, TimePoint now) {
@@ -84,8 +86,13 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
     send_publish(*c, s, d, 0, false, now);
     return;
   }
+  // A persistent session's QoS 1/2 messages are written whether its client is connected or not:
+  // the publisher's acknowledgement waits for the commit, the delivery below does not.
   if (c != nullptr && s.queue.empty() && s.inflight_count() < c->client_receive_maximum) {
     const std::uint16_t id = s.allocate_packet_id();
+    if (s.persistent) {
+      d.seq = m_persistence->message_stored(s.client_id, d, StoredState::awaiting_ack, id, now);
+    }
     s.inflight.push_back(Inflight{std::move(d), id, false});
     send_publish(*c, s, s.inflight.back().delivery, id, false, now);
     return;
@@ -96,7 +103,7 @@ void Broker::deliver(Session& s, Delivery&& d, TimePoint now) {
       log::debug("queue full, dropped a message for " + s.client_id);
     return;
   }
-  if (s.persistent && c == nullptr) {
+  if (s.persistent) {
     d.seq = m_persistence->message_stored(s.client_id, d, StoredState::queued, 0, now);
   }
   s.queue.push_back(std::move(d));

@@ -45,8 +45,9 @@ struct PendingWill {
   Will will;
   std::shared_ptr<const Identity> identity;
   std::string client_id;
-  std::uint32_t delay = 0;  // seconds after the connection ends (5.0 will delay interval)
-  TimePoint due{};          // set when the connection ends
+  std::uint32_t delay = 0;       // seconds after the connection ends (5.0 will delay interval)
+  std::optional<TimePoint> due;  // set when the connection ends (not when the server stops)
+  std::string saved_identity;    // `identity` as the store keeps it (persistent sessions only)
 };
 
 struct Session {

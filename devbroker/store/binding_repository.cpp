@@ -30,9 +30,12 @@ Result<std::optional<BindingRecord>> BindingRepository::find_by_name(
 }
 
 Result<void> BindingRepository::insert(const BindingRecord& binding) {
+  // Native MQTT users own their names too; checked in the inserting statement itself so that a
+  // user created on another connection cannot slip in between.
   auto done = m_db.execute(
-      "INSERT INTO identity_bindings (provider_id, subject, name, created_at) VALUES (?, ?, ?, ?)",
-      binding.provider_id, binding.subject, binding.name, binding.created_at);
+      "INSERT INTO identity_bindings (provider_id, subject, name, created_at) SELECT ?, ?, ?, ? "
+      "WHERE NOT EXISTS (SELECT 1 FROM users WHERE name = ?)",
+      binding.provider_id, binding.subject, binding.name, binding.created_at, binding.name);
   if (!done && is_unique_violation(done.error(), "identity_bindings.name")) {
     return fail(ErrorCode::conflict,
                 concat({"the name '", binding.name, "' belongs to another identity"}));
@@ -42,6 +45,10 @@ Result<void> BindingRepository::insert(const BindingRecord& binding) {
     return fail(ErrorCode::conflict, "this identity already has a name");
   }
   if (!done) return fail(done.error());
+  if (*done == 0) {
+    return fail(ErrorCode::conflict,
+                concat({"the name '", binding.name, "' belongs to a native MQTT user"}));
+  }
   return {};
 }
 

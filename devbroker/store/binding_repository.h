@@ -28,8 +28,8 @@ class BindingRepository {
                                             const std::string& subject) const;
   /// The binding that owns `name`, or nullopt.
   Result<std::optional<BindingRecord>> find_by_name(const std::string& name) const;
-  /// Stores `binding`; a conflict error when the name is owned by another identity or the
-  /// identity already has a name.
+  /// Stores `binding`; a conflict error when the name is owned by another identity or by a
+  /// native MQTT user, or the identity already has a name.
   Result<void> insert(const BindingRecord& binding);
   /// Deletes the binding of (`provider_id`, `subject`); not_found when there is none.
   Result<void> remove(const std::string& provider_id, const std::string& subject);

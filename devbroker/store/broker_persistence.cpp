@@ -9,6 +9,9 @@ namespace cs::store {
 
 namespace {
 
+// Deletions gathered beyond this go in a write of their own even while another is in flight.
+constexpr std::size_t k_max_removals_per_write = 4096;
+
 DeliveryState delivery_state(mqtt::StoredState state) {
   switch (state) {
     case mqtt::StoredState::queued:
@@ -39,6 +42,7 @@ BrokerPersistence::BrokerPersistence(std::unique_ptr<StoreWriter> writer, std::i
     : m_wall_clock(std::move(wall_clock)),
       m_notify(std::move(notify)),
       m_last_seq(last_seq),
+      m_claimed_seq(last_seq),
       m_writer(std::move(writer)) {}
 
 BrokerPersistence::~BrokerPersistence() {
@@ -46,10 +50,12 @@ BrokerPersistence::~BrokerPersistence() {
 }
 
 void BrokerPersistence::flush() {
+  submit_removals(true);
   m_writer->flush();
 }
 
 void BrokerPersistence::stop() {
+  submit_removals(true);
   m_writer->stop();
 }
 
@@ -70,6 +76,9 @@ mqtt::PersistProgress BrokerPersistence::take_progress() {
     log::info("the store saves the broker's state again");
   }
   m_failing = error.has_value();
+  m_finished_seen = progress.finished;
+  forget_cancelled(progress.finished);
+  submit_removals(false);
   return progress;
 }
 
@@ -112,10 +121,31 @@ void BrokerPersistence::retained_cleared(const std::string& topic) {
   submit([topic](Repositories& repos) { return repos.retained.remove(topic); });
 }
 
-void BrokerPersistence::session_saved(const mqtt::Session& session) {
+void BrokerPersistence::session_saved(const mqtt::Session& session, mqtt::TimePoint now) {
   SessionRecord record{session.client_id, session.expiry_interval, std::nullopt, session.version};
   if (session.connection == nullptr) record.disconnected_at = m_wall_clock();
-  submit([record = std::move(record)](Repositories& repos) { return repos.sessions.save(record); });
+  std::optional<WillRecord> will;
+  if (const mqtt::PendingWill* pending = session.will.get()) {
+    const mqtt::Will& w = pending->will;
+    will = WillRecord{w.topic,
+                      w.payload,
+                      w.qos,
+                      w.retain,
+                      w.properties,
+                      pending->delay,
+                      wall_expiry(pending->due, now),
+                      pending->saved_identity};
+  }
+  submit([record = std::move(record), will = std::move(will)](Repositories& repos) {
+    auto saved = repos.sessions.save(record);
+    if (!saved) return saved;
+    return will ? repos.sessions.put_will(record.client_id, *will)
+                : repos.sessions.remove_will(record.client_id);
+  });
+}
+
+void BrokerPersistence::will_removed(const std::string& client_id) {
+  submit([client_id](Repositories& repos) { return repos.sessions.remove_will(client_id); });
 }
 
 void BrokerPersistence::session_removed(const std::string& client_id) {
@@ -140,22 +170,29 @@ std::int64_t BrokerPersistence::message_stored(const std::string& client_id,
                                                const mqtt::Delivery& delivery,
                                                mqtt::StoredState state, std::uint16_t packet_id,
                                                mqtt::TimePoint now) {
-  QueuedMessageRecord record;
-  record.seq = ++m_last_seq;
-  record.qos = delivery.qos;
-  record.retain = delivery.retain;
-  record.state = delivery_state(state);
-  record.packet_id = packet_id;
-  // After PUBREC only the packet id matters, and the broker has let the message go.
-  if (const mqtt::Message* m = delivery.message.get()) {
-    record.topic = m->topic;
-    record.payload = m->payload;
-    record.properties = m->properties;
-    record.expires_at = wall_expiry(m->expires_at, now);
-  }
-  record.properties.subscription_identifiers = delivery.subscription_ids;
-  const std::int64_t seq = record.seq;
-  submit([client_id, record = std::move(record)](Repositories& repos) {
+  const std::int64_t seq = ++m_last_seq;
+  // The message is immutable and shared: the writer thread copies it into the row, off the loop.
+  mqtt::MessagePtr message = delivery.message;
+  std::optional<SysSeconds> expires_at;
+  if (message) expires_at = wall_expiry(message->expires_at, now);
+  submit([this, client_id, seq, message = std::move(message), expires_at, qos = delivery.qos,
+          retain = delivery.retain, ids = delivery.subscription_ids, state = delivery_state(state),
+          packet_id](Repositories& repos) -> Result<void> {
+    if (!claim(seq)) return {};
+    QueuedMessageRecord record;
+    record.seq = seq;
+    record.qos = qos;
+    record.retain = retain;
+    record.state = state;
+    record.packet_id = packet_id;
+    // After PUBREC only the packet id matters, and the broker has let the message go.
+    if (message) {
+      record.topic = message->topic;
+      record.payload = message->payload;
+      record.properties = message->properties;
+      record.expires_at = expires_at;
+    }
+    record.properties.subscription_identifiers = ids;
     return repos.sessions.enqueue(client_id, record);
   });
   return seq;
@@ -163,15 +200,61 @@ std::int64_t BrokerPersistence::message_stored(const std::string& client_id,
 
 void BrokerPersistence::message_state(const std::string& client_id, std::int64_t seq,
                                       mqtt::StoredState state, std::uint16_t packet_id) {
-  submit([client_id, seq, state = delivery_state(state), packet_id](Repositories& repos) {
+  submit([this, client_id, seq, state = delivery_state(state), packet_id](Repositories& repos) {
+    if (cancelled(seq)) return Result<void>{};
     return repos.sessions.set_delivery_state(client_id, seq, state, packet_id);
   });
 }
 
 void BrokerPersistence::message_removed(const std::string& client_id, std::int64_t seq) {
-  submit([client_id, seq](Repositories& repos) {
-    return repos.sessions.remove_message(client_id, seq);
+  {
+    std::lock_guard lock(m_cancel_mutex);
+    if (seq > m_claimed_seq) {
+      // Its insert has not run: the writer will skip it and every write naming it.
+      m_cancelled.insert(seq);
+      m_cancelled_until.emplace_back(m_last_ticket, seq);
+      return;
+    }
+  }
+  m_removals.emplace_back(client_id, seq);
+  submit_removals(false);
+}
+
+bool BrokerPersistence::claim(std::int64_t seq) {
+  std::lock_guard lock(m_cancel_mutex);
+  if (m_cancelled.contains(seq)) return false;
+  m_claimed_seq = seq;  // writes run in the order they were submitted: seqs only grow
+  return true;
+}
+
+bool BrokerPersistence::cancelled(std::int64_t seq) {
+  std::lock_guard lock(m_cancel_mutex);
+  return m_cancelled.contains(seq);
+}
+
+void BrokerPersistence::forget_cancelled(mqtt::WriteTicket finished) {
+  if (m_cancelled_until.empty() || m_cancelled_until.front().first > finished) return;
+  std::lock_guard lock(m_cancel_mutex);
+  while (!m_cancelled_until.empty() && m_cancelled_until.front().first <= finished) {
+    m_cancelled.erase(m_cancelled_until.front().second);
+    m_cancelled_until.pop_front();
+  }
+}
+
+void BrokerPersistence::submit_removals(bool always) {
+  if (m_removals.empty()) return;
+  const bool in_flight = m_removal_ticket > m_finished_seen;
+  if (in_flight && !always && m_removals.size() < k_max_removals_per_write) return;
+  // Nobody waits for a deletion: a message acknowledged just before a crash comes again (QoS 1
+  // allows that; a QoS 2 one past PUBREC only sends PUBREL again).
+  submit([removals = std::move(m_removals)](Repositories& repos) -> Result<void> {
+    for (const auto& [client_id, seq] : removals) {
+      if (auto removed = repos.sessions.remove_message(client_id, seq); !removed) return removed;
+    }
+    return {};
   });
+  m_removals.clear();
+  m_removal_ticket = m_last_ticket;
 }
 
 void BrokerPersistence::incoming_qos2_added(const std::string& client_id, std::uint16_t packet_id) {

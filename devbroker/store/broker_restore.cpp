@@ -66,6 +66,12 @@ class Restorer {
         stored.session.disconnected_at = m_wall_now;
         if (auto saved = m_repos.sessions.save(stored.session); !saved) return saved;
       }
+      if (stored.will && !stored.will->due_at) {
+        // Its connection was open when the broker stopped: lost now, the will delay starts now.
+        stored.will->due_at = m_wall_now + std::chrono::seconds(stored.will->delay);
+        auto saved = m_repos.sessions.put_will(stored.session.client_id, *stored.will);
+        if (!saved) return saved;
+      }
       m_broker.restore_session(restored(stored));
       ++m_report.sessions;
     }
@@ -108,6 +114,21 @@ class Restorer {
       ++m_report.messages;
     }
     r.incoming_qos2 = std::move(stored.incoming_qos2);
+    if (stored.will) r.will = will(record.client_id, std::move(*stored.will));
+    return r;
+  }
+
+  std::optional<mqtt::RestoredWill> will(const std::string& client_id, WillRecord&& record) {
+    if (auto why = topic_problem(record.topic)) {
+      skip({"the will of session '", client_id, "': ", *why});
+      return std::nullopt;
+    }
+    mqtt::RestoredWill r;
+    r.will = mqtt::Will{std::move(record.topic), std::move(record.payload), record.qos,
+                        record.retain, std::move(record.properties)};
+    r.delay = record.delay;
+    r.due = expiry(record.due_at).value_or(m_now);
+    r.saved_identity = std::move(record.identity);
     return r;
   }
 

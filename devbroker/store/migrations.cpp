@@ -168,11 +168,30 @@ CREATE INDEX oauth_tokens_session_id ON oauth_tokens (session_id);
 CREATE INDEX oauth_tokens_expires_at ON oauth_tokens (expires_at);
 )sql";
 
+// The will of a persistent session, so that a restart (after a crash, or a stop while the client
+// was connected) still publishes it. `due_at` is when it is published unless the client comes
+// back; NULL while its connection was open, and then it is armed at the next start, counting its
+// delay from there. `identity` is the sender as the auth stack saved it, for the access check.
+constexpr std::string_view k_schema_3 = R"sql(
+CREATE TABLE session_wills (
+  client_id TEXT PRIMARY KEY NOT NULL REFERENCES sessions (client_id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  qos INTEGER NOT NULL CHECK (qos BETWEEN 0 AND 2),
+  retain INTEGER NOT NULL CHECK (retain IN (0, 1)),
+  properties BLOB,
+  delay INTEGER NOT NULL CHECK (delay BETWEEN 0 AND 4294967295),
+  due_at INTEGER,
+  identity TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{"tables for the organization, credentials, access rules, identities, retained "
               "messages and sessions",
               k_schema_1},
     Migration{"tables for CLI login sessions and their tokens", k_schema_2},
+    Migration{"a table for the wills of persistent sessions", k_schema_3},
 };
 
 Error refusal(const Database& db, std::string_view detail, std::string hint) {

@@ -88,6 +88,21 @@ Result<QueuedMessageRecord> read_message(const Statement& row) {
   return message;
 }
 
+Result<WillRecord> read_will(const Statement& row) {
+  auto properties = decode_properties(row.column_blob(5));
+  if (!properties) return fail(properties.error());
+  WillRecord will;
+  will.topic = row.column_text(1);
+  will.payload = row.column_blob(2);
+  will.qos = static_cast<mqtt::QoS>(row.column_int(3));
+  will.retain = row.column_int(4) != 0;
+  will.properties = std::move(*properties);
+  will.delay = static_cast<std::uint32_t>(row.column_int(6));
+  will.due_at = row.column_optional_time(7);
+  will.identity = row.column_text(8);
+  return will;
+}
+
 // Loads one session (`client_id` given) or all of them: one query per table, each row attached
 // to its session by client id.
 class SessionLoader {
@@ -98,7 +113,8 @@ class SessionLoader {
 
   Result<std::vector<StoredSession>> load() && {
     for (auto step : {&SessionLoader::load_sessions, &SessionLoader::load_subscriptions,
-                      &SessionLoader::load_queue, &SessionLoader::load_incoming_qos2}) {
+                      &SessionLoader::load_queue, &SessionLoader::load_incoming_qos2,
+                      &SessionLoader::load_wills}) {
       if (auto loaded = (this->*step)(); !loaded) return fail(loaded.error());
     }
     return std::move(m_sessions);
@@ -124,7 +140,7 @@ class SessionLoader {
                "client_id"),
         [&](const Statement& row) {
           m_index.emplace(row.column_text(0), m_sessions.size());
-          m_sessions.push_back(StoredSession{read_session(row), {}, {}, {}});
+          m_sessions.push_back(StoredSession{read_session(row), {}, {}, {}, {}});
           return Result<void>{};
         });
   }
@@ -155,10 +171,26 @@ class SessionLoader {
 
   // A message that cannot be read: the load fails, or it is left out and described.
   Result<void> skip(const Statement& row, const Error& error) {
+    return skip_row(concat({"message ", std::to_string(row.column_int(1))}), row, error);
+  }
+
+  // A row (`what`) that cannot be read: the load fails, or it is left out and described.
+  Result<void> skip_row(std::string_view what, const Statement& row, const Error& error) {
     if (m_damaged == nullptr) return fail(error);
-    m_damaged->push_back(concat({"message ", std::to_string(row.column_int(1)), " of session '",
-                                 row.column_text(0), "': ", error.message}));
+    m_damaged->push_back(concat({what, " of session '", row.column_text(0), "': ", error.message}));
     return {};
+  }
+
+  Result<void> load_wills() {
+    return for_each_row(select("SELECT client_id, topic, payload, qos, retain, properties, delay, "
+                               "due_at, identity FROM session_wills",
+                               "client_id"),
+                        [&](const Statement& row) -> Result<void> {
+                          auto will = read_will(row);
+                          if (!will) return skip_row("the will", row, will.error());
+                          if (auto* session = owner(row)) session->will = std::move(*will);
+                          return {};
+                        });
   }
 
   Result<void> load_incoming_qos2() {
@@ -266,6 +298,23 @@ Result<void> SessionRepository::remove_incoming_qos2(const std::string& client_i
                    client_id, packet_id));
 }
 
+Result<void> SessionRepository::put_will(const std::string& client_id, const WillRecord& will) {
+  return added(
+      m_db.execute(
+          "INSERT INTO session_wills (client_id, topic, payload, qos, retain, properties, delay, "
+          "due_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE "
+          "SET topic = excluded.topic, payload = excluded.payload, qos = excluded.qos, "
+          "retain = excluded.retain, properties = excluded.properties, delay = excluded.delay, "
+          "due_at = excluded.due_at, identity = excluded.identity",
+          client_id, will.topic, will.payload, static_cast<int>(will.qos), will.retain,
+          properties_column(will.properties), will.delay, will.due_at, will.identity),
+      client_id);
+}
+
+Result<void> SessionRepository::remove_will(const std::string& client_id) {
+  return ignored_count(m_db.execute("DELETE FROM session_wills WHERE client_id = ?", client_id));
+}
+
 Result<std::optional<StoredSession>> SessionRepository::load(const std::string& client_id) const {
   auto sessions = SessionLoader(m_db, client_id, nullptr).load();
   if (!sessions) return fail(sessions.error());
@@ -289,7 +338,8 @@ Result<std::int64_t> SessionRepository::last_seq() const {
 Result<std::int64_t> SessionRepository::delete_expired(SysSeconds now) {
   return m_db.execute(
       "DELETE FROM sessions WHERE disconnected_at IS NOT NULL AND expiry_interval < ? AND "
-      "disconnected_at + expiry_interval <= ?",
+      "disconnected_at + expiry_interval <= ? AND "
+      "NOT EXISTS (SELECT 1 FROM session_wills WHERE session_wills.client_id = sessions.client_id)",
       k_never_expires, now);
 }
 

@@ -55,11 +55,25 @@ struct QueuedMessageRecord {
   bool operator==(const QueuedMessageRecord&) const = default;
 };
 
+/// The will of a persistent session.
+struct WillRecord {
+  std::string topic;
+  Bytes payload;
+  mqtt::QoS qos = mqtt::QoS::at_most_once;
+  bool retain = false;
+  mqtt::Properties properties;       // will properties (5.0)
+  std::uint32_t delay = 0;           // seconds (5.0 will delay interval)
+  std::optional<SysSeconds> due_at;  // nullopt while its connection is open
+  std::string identity;              // the sender, as the auth stack saved it
+  bool operator==(const WillRecord&) const = default;
+};
+
 struct StoredSession {
   SessionRecord session;
   std::vector<SubscriptionRecord> subscriptions;  // by filter
   std::vector<QueuedMessageRecord> queue;         // by seq
   std::vector<std::uint16_t> incoming_qos2;       // ascending
+  std::optional<WillRecord> will;
   bool operator==(const StoredSession&) const = default;
 };
 
@@ -95,16 +109,22 @@ class SessionRepository {
   /// Forgets QoS 2 `packet_id` of client `client_id` (PUBREL arrived).
   Result<void> remove_incoming_qos2(const std::string& client_id, std::uint16_t packet_id);
 
+  /// Stores `will` as the will of session `client_id`, replacing any other.
+  Result<void> put_will(const std::string& client_id, const WillRecord& will);
+  /// Deletes the will of session `client_id`.
+  Result<void> remove_will(const std::string& client_id);
+
   /// Session `client_id` with everything it holds, or nullopt.
   Result<std::optional<StoredSession>> load(const std::string& client_id) const;
-  /// Every stored session, by client id, for a broker starting up. A message whose data cannot
-  /// be read fails the call, or with `damaged` given is left out and described there.
+  /// Every stored session, by client id, for a broker starting up. A message or will whose data
+  /// cannot be read fails the call, or with `damaged` given is left out and described there.
   Result<std::vector<StoredSession>> load_all(std::vector<std::string>* damaged = nullptr) const;
   /// The highest message seq stored for any session, readable or not; 0 when there is none.
   Result<std::int64_t> last_seq() const;
 
   /// Deletes the sessions whose expiry passed by `now` (disconnected at or before
-  /// `now` - expiry interval, and not "never"); returns how many.
+  /// `now` - expiry interval, and not "never") and that hold no will (a broker starting up
+  /// publishes it first); returns how many.
   Result<std::int64_t> delete_expired(SysSeconds now);
   /// Deletes queued (not in-flight) messages expired at `now`; returns how many.
   Result<std::int64_t> delete_expired_messages(SysSeconds now);

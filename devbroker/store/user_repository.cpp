@@ -17,12 +17,22 @@ Error no_user(const std::string& name) {
 }  // namespace
 
 Result<void> UserRepository::insert(const UserRecord& user) {
-  auto done = m_db.execute("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
-                           user.name, user.password_hash, user.created_at);
+  // One statement checks and inserts, so an identity binding the name on another connection
+  // cannot slip in between (SQLite runs one writer at a time).
+  auto done = m_db.execute(
+      "INSERT INTO users (name, password_hash, created_at) SELECT ?, ?, ? WHERE NOT EXISTS "
+      "(SELECT 1 FROM identity_bindings WHERE name = ?)",
+      user.name, user.password_hash, user.created_at, user.name);
   if (!done && is_unique_violation(done.error(), "users.name")) {
     return fail(ErrorCode::conflict, concat({"a user named '", user.name, "' already exists"}));
   }
   if (!done) return fail(done.error());
+  if (*done == 0) {
+    return fail(ErrorCode::conflict,
+                concat({"the name '", user.name,
+                        "' belongs to an identity signed in through an identity provider"}),
+                "choose another name");
+  }
   return {};
 }
 

@@ -22,7 +22,8 @@ class UserRepository {
  public:
   explicit UserRepository(Database& db) : m_db(db) {}
 
-  /// Stores `user`; a conflict error when the name is taken.
+  /// Stores `user`; a conflict error when the name is taken by another user or bound to an
+  /// identity-provider identity (IDENTITY.md rule 7).
   Result<void> insert(const UserRecord& user);
   /// The user called `name`, or nullopt.
   Result<std::optional<UserRecord>> find(const std::string& name) const;

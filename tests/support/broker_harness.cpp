@@ -35,6 +35,22 @@ AuthDecision TestAuthorizer::decide(const ConnectRequest& request) const {
   return d;
 }
 
+std::string TestAuthorizer::save_identity(const Identity& identity) {
+  return identity.anonymous ? std::string("anonymous") : "user:" + identity.name;
+}
+
+std::shared_ptr<const Identity> TestAuthorizer::restore_identity(std::string_view saved) {
+  auto identity = std::make_shared<Identity>();
+  if (saved == "anonymous") {
+    identity->anonymous = true;
+  } else if (saved.starts_with("user:")) {
+    identity->name = identity->username = std::string(saved.substr(5));
+  } else {
+    return nullptr;
+  }
+  return identity;
+}
+
 std::optional<AuthDecision> TestAuthorizer::authenticate(const ConnectRequest& request) {
   if (defer) {
     deferred.push_back(request);

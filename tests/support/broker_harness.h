@@ -29,6 +29,9 @@ class TestAuthorizer final : public mqtt::Authorizer {
   bool may_subscribe(const mqtt::Identity&, std::string_view, std::string_view filter) override {
     return !deny_subscribe.contains(std::string(filter));
   }
+  /// "user:<name>" or "anonymous"; anything else does not restore.
+  std::string save_identity(const mqtt::Identity& identity) override;
+  std::shared_ptr<const mqtt::Identity> restore_identity(std::string_view saved) override;
   /// The decision `authenticate` would give `request` now.
   mqtt::AuthDecision decide(const mqtt::ConnectRequest& request) const;
   std::vector<mqtt::ConnectRequest> deferred;

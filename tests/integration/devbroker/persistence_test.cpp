@@ -1,6 +1,8 @@
-// `cloudsignal dev` keeps what it acknowledged across SIGTERM and SIGKILL: retained messages and
-// persistent sessions with their subscriptions and queued QoS 1 messages, with the real binary
-// and real clients (mosquitto_pub/sub, python3-paho-mqtt in tests/integration/clients).
+// `cloudsignal dev` keeps what it acknowledged across SIGTERM and SIGKILL: retained messages,
+// persistent sessions with their subscriptions, their QoS 1 messages (also those sent to a
+// connected client that did not acknowledge them) and their wills, and what /v1/publish
+// confirmed; with the real binary and real clients (mosquitto_pub/sub, python3-paho-mqtt and a
+// raw-socket subscriber in tests/integration/clients).
 
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -9,10 +11,13 @@
 #include <thread>
 
 #include "devbroker/store/database.h"
+#include "tests/support/api_client.h"
 #include "tests/support/dev_broker.h"
 #include "tests/support/process.h"
 
 using namespace std::chrono_literals;
+using cs::test::ApiClient;
+using cs::test::BackgroundProcess;
 using cs::test::DevBroker;
 using cs::test::run_process;
 using cs::test::TempDir;
@@ -59,7 +64,155 @@ bool logged(DevBroker& dev, const std::string& text) {
   return true;
 }
 
+// Waits until `text` shows up in `process`'s stdout.
+bool printed(const BackgroundProcess& process, const std::string& text) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (process.out().find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+// Publishes "ready" to `topic` until `subscriber` prints it: it has connected and subscribed.
+bool until_ready(const BackgroundProcess& subscriber, int port, const std::string& topic) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    run_process(mosquitto("mosquitto_pub", port, "mqttv311", {"-t", topic, "-m", "ready"}), 10s);
+    const auto deadline = std::chrono::steady_clock::now() + 200ms;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (subscriber.out().find("ready") != std::string::npos) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  return false;
+}
+
+// A persistent subscriber to `topic` that receives and never acknowledges.
+std::unique_ptr<BackgroundProcess> unacked_subscriber(int port, int version, const std::string& id,
+                                                      const std::string& topic) {
+  auto p = std::make_unique<BackgroundProcess>(std::vector<std::string>{
+      "/usr/bin/python3", CS_TEST_SOURCE_DIR "/integration/clients/unacked_subscriber.py",
+      std::to_string(port), std::to_string(version), id, topic});
+  INFO(p->err());
+  REQUIRE(printed(*p, "subscribed"));
+  return p;
+}
+
 }  // namespace
+
+TEST_CASE("a message sent to a connected subscriber that never acknowledged it survives SIGKILL",
+          "[integration][persistence]") {
+  TempDir dir;
+  auto dev = start(dir);
+  std::vector<std::unique_ptr<BackgroundProcess>> holders;
+  for (int v : {3, 5}) {
+    const std::string v_text = std::to_string(v);
+    holders.push_back(
+        unacked_subscriber(dev->mqtt_port(), v, "holder-" + v_text, "live/" + v_text));
+    // mosquitto_pub exits once its PUBACK (or PUBCOMP) arrives.
+    for (const char* qos : {"1", "2"}) {
+      const auto r = run_process(mosquitto("mosquitto_pub", dev->mqtt_port(), "mqttv311",
+                                           {"-t", "live/" + v_text, "-m",
+                                            std::string("in flight at QoS ") + qos, "-q", qos}),
+                                 10s);
+      REQUIRE(r.exit_code == 0);
+    }
+    INFO(holders.back()->out());
+    REQUIRE(printed(*holders.back(), "got in flight at QoS 2"));
+  }
+  kill_hard(*dev);
+  holders.clear();
+
+  dev = start(dir);
+  for (int v : {3, 5}) {
+    INFO("MQTT " << v);
+    const std::string v_text = std::to_string(v);
+    CHECK(step(dev->mqtt_port(), v,
+               {"resume", "holder-" + v_text, "live/" + v_text, "300", "in flight at QoS 1",
+                "in flight at QoS 2"}));
+  }
+}
+
+TEST_CASE("what /v1/publish confirmed survives SIGKILL right after the answer",
+          "[integration][persistence]") {
+  TempDir dir;
+  auto dev = start(dir);
+  REQUIRE(step(dev->mqtt_port(), 5, {"subscribe", "away", "http/queued", "300"}));
+  const ApiClient api(dev->http_port(), dev->admin_key());
+  auto reply =
+      api.post("/v1/publish",
+               {{"topic", "http/kept"}, {"payload", "retained"}, {"qos", 0}, {"retain", true}});
+  REQUIRE(reply.status == 200);
+  reply = api.post("/v1/publish", {{"topic", "http/queued"}, {"payload", "queued"}, {"qos", 1}});
+  REQUIRE(reply.status == 200);
+  CHECK(reply.body == nlohmann::json{{"status", "published"}});
+  kill_hard(*dev);
+
+  dev = start(dir);
+  CHECK(step(dev->mqtt_port(), 3, {"retained", "http/kept", "1"}));
+  CHECK(step(dev->mqtt_port(), 5, {"resume", "away", "http/queued", "300", "queued"}));
+}
+
+TEST_CASE("the will of a client connected when dev was killed is published after the restart",
+          "[integration][persistence][will]") {
+  TempDir dir;
+  auto dev = start(dir);
+  REQUIRE(step(dev->mqtt_port(), 5, {"subscribe", "observer", "wills/#", "300"}));
+  std::vector<std::unique_ptr<BackgroundProcess>> holders;
+  // 3.1.1 clean session 0 and 5.0 with a session expiry: persistent sessions, each with a will.
+  holders.push_back(std::make_unique<BackgroundProcess>(
+      mosquitto("mosquitto_sub", dev->mqtt_port(), "mqttv311",
+                {"-c", "-i", "will-311", "-q", "1", "-t", "quiet/311", "--will-topic", "wills/311",
+                 "--will-payload", "311 offline", "--will-qos", "1"})));
+  holders.push_back(std::make_unique<BackgroundProcess>(
+      mosquitto("mosquitto_sub", dev->mqtt_port(), "mqttv5",
+                {"-c", "-i", "will-5", "-x", "300", "-q", "1", "-t", "quiet/5", "--will-topic",
+                 "wills/5", "--will-payload", "5 offline", "--will-qos", "1"})));
+  REQUIRE(until_ready(*holders[0], dev->mqtt_port(), "quiet/311"));
+  REQUIRE(until_ready(*holders[1], dev->mqtt_port(), "quiet/5"));
+  kill_hard(*dev);
+  holders.clear();
+
+  dev = start(dir);
+  // The observer's session queued both wills; their order is the order of the sessions.
+  std::this_thread::sleep_for(1s);
+  auto r = run_process(mosquitto("mosquitto_sub", dev->mqtt_port(), "mqttv5",
+                                 {"-c", "-i", "observer", "-x", "300", "-q", "1", "-t", "wills/#",
+                                  "-v", "-C", "2", "-W", "10"}),
+                       15s);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("wills/311 311 offline\n") != std::string::npos);
+  CHECK(r.out.find("wills/5 5 offline\n") != std::string::npos);
+}
+
+TEST_CASE("a delayed will pending when dev was killed is published when due",
+          "[integration][persistence][will]") {
+  TempDir dir;
+  auto dev = start(dir);
+  {
+    BackgroundProcess holder(
+        mosquitto("mosquitto_sub", dev->mqtt_port(), "mqttv5",
+                  {"-c", "-i", "delayed", "-x", "300", "-t", "quiet/d", "--will-topic",
+                   "wills/delayed", "--will-payload", "delayed offline", "--will-retain", "-D",
+                   "will", "will-delay-interval", "4"}));
+    REQUIRE(until_ready(holder, dev->mqtt_port(), "quiet/d"));
+    holder.signal(SIGKILL);  // the connection is lost: the 4 s delay starts
+  }
+  std::this_thread::sleep_for(1s);
+  kill_hard(*dev);
+
+  dev = start(dir);
+  const auto restarted = std::chrono::steady_clock::now();
+  auto r = run_process(mosquitto("mosquitto_sub", dev->mqtt_port(), "mqttv5",
+                                 {"-t", "wills/#", "-v", "-C", "1", "-W", "10"}),
+                       15s);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "wills/delayed delayed offline\n");
+  // Due about 4 s after the connection was lost, of which about 1 passed before the kill.
+  CHECK(std::chrono::steady_clock::now() - restarted > 1s);
+}
 
 TEST_CASE("a retained message survives SIGTERM, and SIGKILL right after its PUBACK",
           "[integration][persistence]") {

@@ -8,6 +8,7 @@
 #include "common/jwt/sign.h"
 #include "tests/support/api_client.h"
 #include "tests/support/dev_broker.h"
+#include "tests/support/process.h"
 
 namespace cs::test {
 namespace {
@@ -122,6 +123,42 @@ TEST_CASE("exchange: the browser flow infers the provider from iss; the credenti
         {{"organization_id", t.org_id}, {"token", supabase_token("u-2", "Jane.Doe@Example.com")}});
     REQUIRE(reply.status == 200);
     CHECK(reply.body["mqtt_username"] != username);
+  }
+  SECTION("a bound name is refused to a new native user, through the API and the CLI") {
+    reply = t.admin.post("/v2/users", {{"name", "Jane_Doe_Example_com"}});
+    CHECK(reply.status == 409);
+    CHECK(reply.body["error"] == "conflict");
+    CHECK(reply.text.find("belongs to an identity signed in through an identity provider") !=
+          std::string::npos);
+    TempDir home;
+    const auto cli = run_process({cloudsignal_binary(), "--dev", "--dev-dir", t.broker.data_dir(),
+                                  "users", "add", "Jane_Doe_Example_com"},
+                                 20s, {},
+                                 {{"HOME", home.path()},
+                                  {"CLOUDSIGNAL_API_KEY", ""},
+                                  {"CLOUDSIGNAL_API_URL", ""},
+                                  {"CLOUDSIGNAL_PROFILE", ""}});
+    CHECK(cli.exit_code == 5);  // conflict
+    CHECK(cli.err.find("belongs to an identity signed in through an identity provider") !=
+          std::string::npos);
+    CHECK(t.admin.get("/v2/users").body["users"].empty());
+    // The identity still signs in under its name.
+    reply = t.anonymous.post(
+        "/v2/tokens/exchange",
+        {{"organization_id", t.org_id}, {"token", supabase_token("u-1", "Jane.Doe@Example.com")}});
+    REQUIRE(reply.status == 200);
+    CHECK(reply.body["mqtt_username"] == username);
+  }
+  SECTION("a native user's name is never bound: the identity gets a suffix") {
+    REQUIRE(t.admin.post("/v2/users", {{"name", "sam_example_com"}, {"password", "sam-pass-1234"}})
+                .status == 201);
+    reply = t.anonymous.post(
+        "/v2/tokens/exchange",
+        {{"organization_id", t.org_id}, {"token", supabase_token("u-3", "sam@example.com")}});
+    REQUIRE(reply.status == 200);
+    const std::string name = reply.body["mqtt_username"];
+    CHECK(name.starts_with("sam_example_com_"));
+    CHECK(name.ends_with("@" + t.broker.org_short_id()));
   }
   SECTION("refusals carry IDENTITY.md's reason") {
     reply = t.anonymous.post(

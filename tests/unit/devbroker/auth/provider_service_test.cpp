@@ -235,6 +235,13 @@ TEST_CASE("bindings: username_claim sub, Firebase's unverified emails, native us
   CHECK(outcome(f.exchange(supabase_hs256(supabase_claims("a/b", "b@example.com")))) ==
         "invalid_token/bad_identity");
 
+  // A bound name never becomes a native user's.
+  auto clash = f.auth->create_user("device-42", std::string("pw-device-42"), service_now);
+  REQUIRE(!clash);
+  CHECK(clash.error().code == cs::ErrorCode::conflict);
+  CHECK(clash.error().message ==
+        "the name 'device-42' belongs to an identity signed in through an identity provider");
+
   // A native MQTT user owns its name against every identity.
   REQUIRE(f.auth->create_user("device-43", std::string("pw-device-43"), service_now));
   auto taken = f.exchange(supabase_hs256(supabase_claims("device-43", "c@example.com")));

@@ -36,3 +36,12 @@ TEST_CASE("identity bindings: the first identity owns a name", "[store]") {
   CHECK(error_of(missing).code == ErrorCode::not_found);
   CHECK(error_of(missing).message == "no name is bound to this identity");
 }
+
+TEST_CASE("identity bindings: a native MQTT user's name is never bound", "[store]") {
+  TestStore t;
+  REQUIRE(t.repos().users.insert(UserRecord{"sensor_01", "$2b$10$x", at(1)}));
+  auto taken = t.repos().bindings.insert(BindingRecord{"p1", "sub-1", "sensor_01", at(2)});
+  CHECK(error_of(taken).code == ErrorCode::conflict);
+  CHECK(error_of(taken).message == "the name 'sensor_01' belongs to a native MQTT user");
+  CHECK(t.repos().bindings.find("p1", "sub-1").value() == std::nullopt);
+}

@@ -39,16 +39,17 @@ TEST_CASE("migrating an empty database creates every table at the latest version
   auto db = Database::open(dir.path() + "/state.db").value();
   CHECK(schema_version(db).value() == 0);
   CHECK(migrate(db).value() == static_cast<int>(migrations().size()));
-  CHECK(schema_version(db).value() == 2);
+  CHECK(schema_version(db).value() == 3);
   CHECK(single(db, "PRAGMA application_id") == k_application_id);
-  CHECK(tables(db) == std::set<std::string>{
-                          "acl_rules", "api_keys", "identity_bindings", "oauth_sessions",
-                          "oauth_tokens", "org", "providers", "retained", "session_incoming_qos2",
-                          "session_queue", "session_subscriptions", "sessions", "tokens", "users"});
+  CHECK(tables(db) == std::set<std::string>{"acl_rules", "api_keys", "identity_bindings",
+                                            "oauth_sessions", "oauth_tokens", "org", "providers",
+                                            "retained", "session_incoming_qos2", "session_queue",
+                                            "session_subscriptions", "session_wills", "sessions",
+                                            "tokens", "users"});
   CHECK(single(db,
                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = "
                "'tokens_expires_at'") == 1);
-  CHECK(migrate(db).value() == 2);  // nothing left to do
+  CHECK(migrate(db).value() == 3);  // nothing left to do
 }
 
 TEST_CASE("a database from a newer cloudsignal is refused and left alone", "[store]") {
@@ -65,7 +66,7 @@ TEST_CASE("a database from a newer cloudsignal is refused and left alone", "[sto
   CHECK(migrated.error().code == ErrorCode::io);
   CHECK(migrated.error().message ==
         "the database " + path +
-            " has schema version 99, newer than this cloudsignal supports (2)");
+            " has schema version 99, newer than this cloudsignal supports (3)");
   CHECK(migrated.error().hint == "Upgrade cloudsignal, or use another --data-dir.");
   CHECK(schema_version(db).value() == 99);
 }
@@ -80,10 +81,36 @@ TEST_CASE("a database of the first schema version gains the CLI login tables", "
                        "alice", "$2b$hash", 1));
   }
   auto db = Database::open(path).value();
-  CHECK(migrate(db).value() == 2);
+  CHECK(migrate(db).value() == 3);
   CHECK(tables(db).count("oauth_sessions") == 1);
   CHECK(tables(db).count("oauth_tokens") == 1);
+  CHECK(tables(db).count("session_wills") == 1);
   CHECK(single(db, "SELECT count(*) FROM users") == 1);
+}
+
+TEST_CASE("a database of the second schema version gains the wills table, sessions kept",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  {
+    auto db = Database::open(path).value();
+    REQUIRE(migrate(db, migrations().first(2)).value() == 2);
+    REQUIRE(db.execute(
+        "INSERT INTO sessions (client_id, expiry_interval, disconnected_at, version) VALUES "
+        "('kept', 300, NULL, 5)"));
+  }
+  auto db = Database::open(path).value();
+  CHECK(migrate(db).value() == 3);
+  CHECK(single(db, "SELECT count(*) FROM sessions") == 1);
+  REQUIRE(db.execute(
+      "INSERT INTO session_wills (client_id, topic, payload, qos, retain, delay, identity) "
+      "VALUES ('kept', 'w', x'00', 1, 0, 0, '')"));
+  // A will belongs to its session: it goes with it, and cannot exist without one.
+  CHECK_FALSE(db.execute(
+      "INSERT INTO session_wills (client_id, topic, payload, qos, retain, delay, identity) "
+      "VALUES ('nobody', 'w', x'00', 1, 0, 0, '')"));
+  REQUIRE(db.execute("DELETE FROM sessions"));
+  CHECK(single(db, "SELECT count(*) FROM session_wills") == 0);
 }
 
 TEST_CASE("a database of another application is refused", "[store]") {

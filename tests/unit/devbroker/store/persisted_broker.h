@@ -68,4 +68,34 @@ class PersistedBroker {
   std::unique_ptr<BrokerHarness> m_harness;
 };
 
+/// Properties asking for a session expiry of `seconds`.
+inline mqtt::Properties expiry(std::uint32_t seconds) {
+  mqtt::Properties p;
+  p.session_expiry_interval = seconds;
+  return p;
+}
+
+/// Connects `id` with a session that outlives its connection (3.1.1 clean session 0, 5.0 expiry
+/// 300); the CONNACK goes to `ack` when given.
+inline mqtt::ConnectionId connect_persistent(PersistedBroker& b, const std::string& id,
+                                             mqtt::Version v, mqtt::Connack* ack = nullptr) {
+  return b.h().connect(id, v, false, v == mqtt::Version::v5 ? expiry(300) : mqtt::Properties{},
+                       std::nullopt, ack);
+}
+
+/// Subscribes `id` to `filter` and returns what came back, the SUBACK included: a persistent
+/// session gets it once the store committed.
+inline std::vector<mqtt::Packet> subscribe(PersistedBroker& b, mqtt::ConnectionId id,
+                                           const std::string& filter, mqtt::QoS qos,
+                                           mqtt::Version v) {
+  mqtt::Subscribe s{1, {}, {}};
+  s.subscriptions.push_back(mqtt::SubscriptionRequest{filter, qos, false, false, 0});
+  b.h().send(id, s, v);
+  auto before = b.h().received(id, v);
+  b.settle();
+  auto after = b.h().received(id, v);
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
+
 }  // namespace cs::test

@@ -63,11 +63,11 @@ TEST_CASE("open_store refuses a newer database", "[store]") {
   TempDir dir;
   {
     auto store = open_store(dir.path(), Ephemeral::no).value();
-    REQUIRE(store.database().execute_script("PRAGMA user_version = 3"));
+    REQUIRE(store.database().execute_script("PRAGMA user_version = 4"));
   }
   CHECK(error_of(open_store(dir.path(), Ephemeral::no)).message ==
         "the database " + dir.path() +
-            "/state.db has schema version 3, newer than this cloudsignal supports (2)");
+            "/state.db has schema version 4, newer than this cloudsignal supports (3)");
 }
 
 TEST_CASE("open_store refuses a missing data directory", "[store]") {

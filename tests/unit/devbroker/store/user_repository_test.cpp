@@ -35,3 +35,16 @@ TEST_CASE("users: insert, find, list by name, change password, remove", "[store]
   CHECK(error_of(missing).code == ErrorCode::not_found);
   CHECK(error_of(missing).message == "no user named 'bob'");
 }
+
+TEST_CASE("users: a name bound to an identity-provider identity is refused", "[store]") {
+  TestStore t;
+  REQUIRE(t.repos().bindings.insert(BindingRecord{"p1", "sub-1", "jane_example_com", at(1)}));
+  auto taken = t.repos().users.insert(UserRecord{"jane_example_com", "$2b$10$x", at(2)});
+  CHECK(error_of(taken).code == ErrorCode::conflict);
+  CHECK(error_of(taken).message ==
+        "the name 'jane_example_com' belongs to an identity signed in through an identity "
+        "provider");
+  CHECK(t.repos().users.find("jane_example_com").value() == std::nullopt);
+  // Names compare exactly: another spelling is another name.
+  CHECK(t.repos().users.insert(UserRecord{"Jane_example_com", "$2b$10$y", at(3)}));
+}
