@@ -224,6 +224,12 @@ Result<std::string> DevIdentityProvider::mint(const Provider& p, const MintReque
       claims["aud"] = json::array({aud.front()});
       break;
   }
+  // A provider given a shared secret gets what such a project issues (Supabase legacy: HS256).
+  if (rules->hmac_secret) {
+    auto secret = jwt::Key::from_secret(as_bytes(*rules->hmac_secret));
+    if (!secret) return fail(secret.error());
+    return jwt::sign(jwt::Alg::hs256, *secret, claims, {{"typ", "JWT"}});
+  }
   if (p.type == ProviderType::supabase)
     return jwt::sign(jwt::Alg::es256, m_ec, claims, {{"typ", "JWT"}});
   return jwt::sign(jwt::Alg::rs256, m_rsa, claims, {{"typ", "JWT"}});

@@ -47,7 +47,8 @@ class DevIdentityProvider {
   std::vector<jwt::Key> keys() const { return {m_rsa, m_ec}; }
 
   /// A token with the issuer, audience and claims `provider` expects, for `request`, issued at
-  /// `now`; ES256 for Supabase, RS256 for the others.
+  /// `now`: HS256 with the provider's `jwt_secret` when it has one, else ES256 for Supabase and
+  /// RS256 for the others.
   Result<std::string> mint(const Provider& provider, const MintRequest& request,
                            std::chrono::sys_seconds now) const;
 
