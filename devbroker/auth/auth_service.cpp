@@ -139,6 +139,37 @@ void AuthService::submit_quietly(store::StoreWriter::Write write, std::string wh
   if (auto submitted = m_writer->submit(std::move(write), done); !submitted) done(submitted);
 }
 
+void AuthService::count_key_use(const std::string& id, SysSeconds now) {
+  {
+    std::lock_guard lock(m_uses_mutex);
+    auto& uses = m_pending_uses[id];
+    ++uses.count;
+    uses.last = std::max(uses.last, now);
+    if (!m_writer || std::exchange(m_uses_queued, true)) return;
+  }
+  auto take = [this](store::Repositories& repos) -> Result<void> {
+    std::map<std::string, KeyUses> taken;
+    {
+      std::lock_guard lock(m_uses_mutex);
+      taken.swap(m_pending_uses);
+      m_uses_queued = false;
+    }
+    for (const auto& [key, uses] : taken) {
+      // A key deleted meanwhile has nothing left to count.
+      auto counted = repos.api_keys.record_use(key, uses.last, uses.count);
+      if (!counted && counted.error().code != ErrorCode::not_found) return counted;
+    }
+    return {};
+  };
+  auto done = [](const Result<void>& result) {
+    if (!result) log::warn("could not count API key uses: " + result.error().message);
+  };
+  if (auto submitted = m_writer->submit(std::move(take), done); !submitted) {
+    std::lock_guard lock(m_uses_mutex);
+    m_uses_queued = false;  // the next use tries again
+  }
+}
+
 void AuthService::flush_writes() {
   if (m_writer) m_writer->flush();
 }
@@ -603,9 +634,7 @@ void AuthService::verify_api_key(const std::string& secret, const std::string& p
   auto finish = [this, now, access = std::move(access), done](bool matched) mutable {
     if (!matched) return done(fail(ErrorCode::unauthorized, "wrong API key"));
     // Counted on the writer, in whatever commit comes next: no fsync of its own per request.
-    submit_quietly([id = access.record.id,
-                    now](store::Repositories& repos) { return repos.api_keys.record_use(id, now); },
-                   "count a use of key " + access.record.id);
+    count_key_use(access.record.id, now);
     done(std::move(access));
   };
   if (m_cache.find(scope, secret, CredentialCache::Clock::now())) return finish(true);

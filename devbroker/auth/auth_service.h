@@ -181,6 +181,9 @@ class AuthService {
   Result<void> commit(store::StoreWriter::Write write);
   // Queues `write` on the token writer without waiting; a failure is logged as `what`.
   void submit_quietly(store::StoreWriter::Write write, std::string what);
+  // Counts a use of key `id` at `now`: uses gather until the writer takes them, one row update
+  // per key and commit however many requests used it.
+  void count_key_use(const std::string& id, SysSeconds now);
   void revoke_sessions(const std::string& credential_id, mqtt::ReasonCode reason);
   std::shared_ptr<ClientIdentity> named_identity(const std::string& name, std::string kind,
                                                  std::string credential_id) const;
@@ -202,6 +205,13 @@ class AuthService {
   std::shared_ptr<const AclIndex> m_acl;
   std::map<std::string, SysSeconds> m_live_tokens;  // token id -> expiry, for bound sessions
   RevokeHook m_revoke_hook;
+  struct KeyUses {
+    std::int64_t count = 0;
+    SysSeconds last{};
+  };
+  std::mutex m_uses_mutex;  // before the writer, whose last writes take the uses
+  std::map<std::string, KeyUses> m_pending_uses;
+  bool m_uses_queued = false;  // a write that takes m_pending_uses is on the writer's queue
   // Before the bcrypt pool: its workers count key uses on the writer until they are joined.
   std::unique_ptr<store::StoreWriter> m_writer;
   CredentialCache m_cache;
