@@ -197,21 +197,36 @@ class Connection : public std::enable_shared_from_this<Connection> {
     ++m_run.busy;
     m_due = due;
     m_timed = m_run.measuring;
-    asio::async_write(m_socket, asio::buffer(m_run.take_request()),
-                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                        if (ec) die("write: " + ec.message());
-                        self->read_head();
-                      });
+    m_request = &m_run.take_request();
+    m_retried = false;
+    write();
   }
 
   std::function<void(Connection&)> on_idle;
 
  private:
+  void write() {
+    asio::async_write(m_socket, asio::buffer(*m_request),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        if (ec) return self->retry("write: " + ec.message());
+                        self->read_head();
+                      });
+  }
+
+  // The server closes a keep-alive connection left idle too long; like a browser, send the
+  // request once more on a new connection when the old one ends before any answer.
+  void retry(const std::string& error) {
+    if (m_retried || !m_buffer.empty()) die(error);
+    m_retried = true;
+    reconnect();
+    write();
+  }
+
   void read_head() {
     asio::async_read_until(
         m_socket, asio::dynamic_buffer(m_buffer), "\r\n\r\n",
         [self = shared_from_this()](boost::system::error_code ec, std::size_t head) {
-          if (ec) die("read: " + ec.message());
+          if (ec) return self->retry("read: " + ec.message());
           self->read_body(head);
         });
   }
@@ -269,6 +284,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket m_socket;
   tcp::resolver::results_type m_endpoints;
   bool m_closed = false;
+  const std::string* m_request = nullptr;
+  bool m_retried = false;
   std::string m_buffer;
   bool m_in_flight = false;
   bool m_timed = false;

@@ -95,7 +95,7 @@ TEST_CASE("every token answered 200 survives a SIGKILL right after", "[integrati
   CHECK(mqtt_publish(*dev, last["mqtt_username"], last["access_token"], own_topic(last)) == 0);
 }
 
-TEST_CASE("a refresh and a revocation answered before SIGKILL hold after the restart",
+TEST_CASE("tokens exchanged or refreshed or revoked before SIGKILL stay so after restart",
           "[integration][api]") {
   TempDir dir;
   auto dev = start(dir);
@@ -111,6 +111,13 @@ TEST_CASE("a refresh and a revocation answered before SIGKILL hold after the res
   REQUIRE(reply.status == 200);
   const json refreshed = reply.body;
   REQUIRE(admin.del("/v2/tokens/" + gone["token_id"].get<std::string>()).status == 204);
+  // An exchange issues its token through the same commit path.
+  reply = admin.post("/v2/dev/idp-token", {{"provider", "firebase"}, {"email", "fb@example.com"}});
+  REQUIRE(reply.status == 200);
+  reply =
+      admin.post("/v2/tokens/exchange", {{"provider", "firebase"}, {"token", reply.body["token"]}});
+  REQUIRE(reply.status == 200);
+  const json exchanged = reply.body;
   kill_hard(*dev);
 
   dev.reset();
@@ -118,6 +125,9 @@ TEST_CASE("a refresh and a revocation answered before SIGKILL hold after the res
   const auto ids = active_token_ids(*dev);
   CHECK(ids.count(kept["token_id"]) == 1);
   CHECK(ids.count(gone["token_id"]) == 0);
+  CHECK(ids.count(exchanged["token_id"]) == 1);
+  CHECK(mqtt_publish(*dev, exchanged["mqtt_username"], exchanged["access_token"],
+                     own_topic(exchanged)) == 0);
   CHECK(mqtt_publish(*dev, refreshed["mqtt_username"], refreshed["access_token"],
                      own_topic(refreshed)) == 0);
   CHECK(mqtt_publish(*dev, kept["mqtt_username"], kept["access_token"], own_topic(kept)) != 0);
