@@ -77,6 +77,7 @@ complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l require-client-cert
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l client-ca -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l ws-allowed-origin -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l api-rate-limit -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and not __fish_seen_subcommand_from ca issue-client-cert idp-token' -l log-level -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from ca' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from ca' -l pem

@@ -295,7 +295,11 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   if (!wss_port) return fail(wss_port.error());
 
   api::ApiDeps api_deps{auth, make_publisher(io, loop.broker, loop.host), wall_now, {}};
-  api::ApiServer api(std::move(api_deps));
+  api::ApiOptions api_options;
+  const auto rate = api::RateLimit::per_second(m_options.api_rate_limit);
+  api_options.router.per_principal = rate;
+  api_options.router.per_address = rate;
+  api::ApiServer api(std::move(api_deps), api_options);
   auto providers = auth::open_dev_provider_service(*store, auth, m_options.data_dir);
   if (!providers) return fail(providers.error());
   api::add_provider_routes(api, **providers);

@@ -29,6 +29,7 @@ struct DevOptions {
   bool require_client_cert = false;  // on MQTTS and WSS (mutual TLS)
   std::filesystem::path client_ca;   // verifies client certificates; empty = dev CA
   std::vector<std::string> ws_allowed_origins;  // WebSocket Origin allow list; empty = any
+  std::uint32_t api_rate_limit = 100;  // HTTP API requests/s per key and per address; 0 = none
   Limits limits;
 };
 

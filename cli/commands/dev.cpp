@@ -114,6 +114,11 @@ void add_dev(CLI::App& app, Context& ctx, Action& action) {
   dev->add_option("--ws-allowed-origin", options->ws_allowed_origins,
                   "Origin allowed to open a WebSocket (repeatable; default: any)")
       ->allow_extra_args(false);
+  dev->add_option("--api-rate-limit", options->api_rate_limit,
+                  "HTTP API requests per second per key and per client address, in bursts of "
+                  "twice that; 0 = no limit (benchmarks)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   dev->add_option("--log-level", options->log_level, "error, warn, info or debug")
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
@@ -166,6 +171,7 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
   dev.require_client_cert = options.require_client_cert;
   dev.client_ca = options.client_ca;
   dev.ws_allowed_origins = options.ws_allowed_origins;
+  dev.api_rate_limit = options.api_rate_limit;
 
   devbroker::DevServer server(std::move(dev));
   auto result = server.run([&](const devbroker::DevInfo& info) {

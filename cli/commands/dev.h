@@ -27,6 +27,7 @@ struct DevCommandOptions {
   bool require_client_cert = false;
   std::string client_ca;  // empty = the dev CA
   std::vector<std::string> ws_allowed_origins;
+  std::uint32_t api_rate_limit = 100;  // requests/s per key and per address; 0 = no limit
   std::string log_level = "info";
 };
 

@@ -244,18 +244,22 @@ Result<Claims> verify(std::string_view token, const VerifyOptions& options,
                       std::chrono::sys_seconds now) {
   auto jws = parse_jws(token, options.max_token_size);
   if (!jws) return fail(jws.error());
-  auto alg = choose_alg(jws->header.alg, options);
+  return verify(std::move(*jws), options, now);
+}
+
+Result<Claims> verify(Jws jws, const VerifyOptions& options, std::chrono::sys_seconds now) {
+  auto alg = choose_alg(jws.header.alg, options);
   if (!alg) return fail(alg.error());
-  auto keys = candidate_keys(*alg, jws->header.kid, options);
+  auto keys = candidate_keys(*alg, jws.header.kid, options);
   if (!keys) return fail(keys.error());
-  const ByteView input = as_bytes(jws->signing_input);
+  const ByteView input = as_bytes(jws.signing_input);
   const bool signed_by_us = std::any_of(keys->begin(), keys->end(), [&](const Key* key) {
-    return check_signature(*alg, *key, input, jws->signature);
+    return check_signature(*alg, *key, input, jws.signature);
   });
   if (!signed_by_us)
     return refuse(Refusal::bad_signature,
                   "The token's signature does not verify with this provider's key.");
-  auto claims = read_claims(std::move(*jws));
+  auto claims = read_claims(std::move(jws));
   if (!claims) return claims;
   auto recipient = check_recipient(*claims, options);
   if (!recipient) return fail(recipient.error());

@@ -64,4 +64,8 @@ struct Claims {
 Result<Claims> verify(std::string_view token, const VerifyOptions& options,
                       std::chrono::sys_seconds now);
 
+/// The same for a token the caller already parsed with parse_jws (with a size limit no larger
+/// than `options.max_token_size`), so that a token is decoded once per check.
+Result<Claims> verify(Jws jws, const VerifyOptions& options, std::chrono::sys_seconds now);
+
 }  // namespace cs::jwt

@@ -16,6 +16,7 @@ ApiServer::ApiServer(ApiDeps deps, ApiOptions options)
   server.set_read_timeout(m_options.read_timeout);
   server.set_write_timeout(m_options.write_timeout);
   server.set_keep_alive_timeout(m_options.keep_alive_timeout.count());
+  server.set_keep_alive_max_count(m_options.keep_alive_requests);
   server.set_tcp_nodelay(true);
   const std::size_t max_body = m_options.router.max_body_bytes;
   server.set_error_handler([max_body](const httplib::Request&, httplib::Response& response) {

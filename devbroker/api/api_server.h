@@ -55,6 +55,7 @@ struct ApiOptions {
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
+  std::size_t keep_alive_requests = 1000;  // then the connection is closed (httplib's default: 5)
   std::chrono::milliseconds publish_timeout{5000};  // then 503: the broker did not confirm
 };
 

@@ -36,6 +36,7 @@ void RateLimiter::make_room(Clock::time_point now) {
 }
 
 std::chrono::milliseconds RateLimiter::take(const std::string& key, Clock::time_point now) {
+  if (m_limit.unlimited()) return std::chrono::milliseconds(0);
   std::lock_guard lock(m_mutex);
   Bucket& b = bucket(key, now);
   if (b.tokens >= 1) {
@@ -47,6 +48,7 @@ std::chrono::milliseconds RateLimiter::take(const std::string& key, Clock::time_
 }
 
 std::chrono::milliseconds RateLimiter::wait_time(const std::string& key, Clock::time_point now) {
+  if (m_limit.unlimited()) return std::chrono::milliseconds(0);
   std::lock_guard lock(m_mutex);
   Bucket& b = bucket(key, now);
   if (b.tokens >= 1) return std::chrono::milliseconds(0);

@@ -2,7 +2,7 @@
 // Token buckets keyed by who is asking (an API key, a session, an address): `rate` requests per
 // second with bursts of `burst`. Thread-safe; the clock is passed in. The number of buckets is
 // bounded: when full, buckets that have refilled completely (which limit nothing) are dropped,
-// and if none has, the stalest one is.
+// and if none has, the stalest one is. A rate of 0 limits nothing.
 
 #include <chrono>
 #include <cstddef>
@@ -13,8 +13,12 @@
 namespace cs::api {
 
 struct RateLimit {
-  double rate = 100;   // tokens per second
+  double rate = 100;   // tokens per second; 0 = no limit
   double burst = 200;  // bucket size
+
+  /// `rate` requests per second with bursts of twice that (API.md's ratio); 0 = no limit.
+  static RateLimit per_second(double rate) { return RateLimit{rate, 2 * rate}; }
+  bool unlimited() const { return rate <= 0; }
 };
 
 class RateLimiter {

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
+#include <future>
 #include <utility>
 
 #include "common/crypto/bcrypt.h"
@@ -104,8 +105,77 @@ AuthService::AuthService(store::Store& store, store::OrgRecord org, AuthOptions 
 AuthService::~AuthService() = default;
 
 Result<void> AuthService::load() {
-  std::lock_guard db(m_db_mutex);
-  return reload_acl_locked();
+  {
+    std::lock_guard db(m_db_mutex);
+    if (auto ok = reload_acl_locked(); !ok) return ok;
+  }
+  if (!m_writer) {
+    auto writer = m_store.open_writer();
+    if (!writer) return fail(writer.error());
+    m_writer = std::move(*writer);
+  }
+  return {};
+}
+
+Result<void> AuthService::commit(store::StoreWriter::Write write) {
+  if (!m_writer) return fail(ErrorCode::internal, "the auth service was not loaded");
+  auto promise = std::make_shared<std::promise<Result<void>>>();
+  auto future = promise->get_future();
+  auto submitted = m_writer->submit(
+      std::move(write), [promise](const Result<void>& result) { promise->set_value(result); });
+  if (!submitted) return fail(submitted.error());
+  return future.get();
+}
+
+void AuthService::submit_quietly(store::StoreWriter::Write write, std::string what) {
+  if (!m_writer) return;
+  auto done = [what](const Result<void>& result) {
+    if (!result) {
+      std::string line = "could not ";
+      line.append(what).append(": ").append(result.error().message);
+      log::warn(line);
+    }
+  };
+  if (auto submitted = m_writer->submit(std::move(write), done); !submitted) done(submitted);
+}
+
+void AuthService::count_key_use(const std::string& id, SysSeconds now) {
+  {
+    std::lock_guard lock(m_uses_mutex);
+    auto& uses = m_pending_uses[id];
+    ++uses.count;
+    uses.last = std::max(uses.last, now);
+    if (!m_writer || std::exchange(m_uses_queued, true)) return;
+  }
+  auto take = [this](store::Repositories& repos) -> Result<void> {
+    std::map<std::string, KeyUses> taken;
+    {
+      std::lock_guard lock(m_uses_mutex);
+      taken.swap(m_pending_uses);
+      m_uses_queued = false;
+    }
+    for (const auto& [key, uses] : taken) {
+      // A key deleted meanwhile has nothing left to count.
+      auto counted = repos.api_keys.record_use(key, uses.last, uses.count);
+      if (!counted && counted.error().code != ErrorCode::not_found) return counted;
+    }
+    return {};
+  };
+  auto done = [](const Result<void>& result) {
+    if (!result) log::warn("could not count API key uses: " + result.error().message);
+  };
+  if (auto submitted = m_writer->submit(std::move(take), done); !submitted) {
+    std::lock_guard lock(m_uses_mutex);
+    m_uses_queued = false;  // the next use tries again
+  }
+}
+
+void AuthService::flush_writes() {
+  if (m_writer) m_writer->flush();
+}
+
+store::StoreWriterStats AuthService::write_stats() const {
+  return m_writer ? m_writer->stats() : store::StoreWriterStats{};
 }
 
 void AuthService::set_revoke_hook(RevokeHook hook) {
@@ -186,20 +256,20 @@ Result<AuthService::IssuedToken> AuthService::create_token(const TokenRequest& r
                                      now,
                                      now + *ttl,
                                      std::nullopt};
-  std::vector<std::string> replaced;
-  {
-    std::lock_guard db(m_db_mutex);
-    auto transaction = store::Transaction::begin(m_store.database());
-    if (!transaction) return fail(transaction.error());
-    if (request.replace_existing) {
-      auto revoked = m_store.repos().tokens.revoke_for_user(request.user_email, now);
+  // The revocation and the insert commit together: a failure leaves the old tokens working.
+  auto replaced = std::make_shared<std::vector<std::string>>();
+  auto committed = commit([record = issued.record, replace = request.replace_existing, now,
+                           replaced](store::Repositories& repos) -> Result<void> {
+    if (replace) {
+      auto revoked = repos.tokens.revoke_for_user(record.user_email, now);
       if (!revoked) return fail(revoked.error());
-      replaced = std::move(*revoked);
+      *replaced = std::move(*revoked);
     }
-    if (auto ok = m_store.repos().tokens.insert(issued.record); !ok) return fail(ok.error());
-    if (auto ok = transaction->commit(); !ok) return fail(ok.error());
-  }
-  for (const auto& id : replaced) revoke_sessions(token_credential(id), ReasonCode::not_authorized);
+    return repos.tokens.insert(record);
+  });
+  if (!committed) return fail(committed.error());
+  for (const auto& id : *replaced)
+    revoke_sessions(token_credential(id), ReasonCode::not_authorized);
   issued.mqtt_username = name + "@" + m_org.short_id;
   issued.refresh_recommended_at = refresh_recommended_at(now, issued.record.expires_at);
   return issued;
@@ -208,45 +278,44 @@ Result<AuthService::IssuedToken> AuthService::create_token(const TokenRequest& r
 Result<AuthService::IssuedToken> AuthService::refresh_token(std::string_view id,
                                                             std::string_view current_secret,
                                                             SysSeconds now) {
-  std::lock_guard db(m_db_mutex);
-  auto found = m_store.repos().tokens.find(std::string(id));
-  if (!found) return fail(found.error());
-  // One answer for every way of being wrong, so the endpoint reveals nothing about token ids.
-  const auto invalid = [] {
-    return fail(ErrorCode::invalid_token, "the token id and password do not match a live token",
-                "create a new token");
-  };
-  if (!*found) return invalid();
-  store::TokenRecord record = std::move(**found);
-  if (record.revoked_at || record.expires_at <= now ||
-      !crypto::constant_time_equal(record.password_hash, token_hash(current_secret))) {
-    return invalid();
-  }
-  const auto ttl = record.expires_at - record.created_at;
   IssuedToken issued;
   issued.secret = new_token_secret();
-  record.password_hash = token_hash(issued.secret);
-  record.expires_at = now + ttl;
-  if (auto ok = m_store.repos().tokens.extend(record.id, record.password_hash, record.expires_at);
-      !ok) {
-    return fail(ok.error());
-  }
+  // Checked and changed inside one write, so two refreshes racing with the same password cannot
+  // both win.
+  auto record = std::make_shared<store::TokenRecord>();
+  auto committed = commit([id = std::string(id), presented = token_hash(current_secret),
+                           new_hash = token_hash(issued.secret), now,
+                           record](store::Repositories& repos) -> Result<void> {
+    auto found = repos.tokens.find(id);
+    if (!found) return fail(found.error());
+    // One answer for every way of being wrong, so the endpoint reveals nothing about token ids.
+    if (!*found || (*found)->revoked_at || (*found)->expires_at <= now ||
+        !crypto::constant_time_equal((*found)->password_hash, presented)) {
+      return fail(ErrorCode::invalid_token, "the token id and password do not match a live token",
+                  "create a new token");
+    }
+    *record = std::move(**found);
+    record->password_hash = new_hash;
+    record->expires_at = now + (record->expires_at - record->created_at);
+    return repos.tokens.extend(record->id, record->password_hash, record->expires_at);
+  });
+  if (!committed) return fail(committed.error());
   {
     std::lock_guard lock(m_state_mutex);
-    if (auto it = m_live_tokens.find(record.id); it != m_live_tokens.end())
-      it->second = record.expires_at;
+    if (auto it = m_live_tokens.find(record->id); it != m_live_tokens.end())
+      it->second = record->expires_at;
   }
-  issued.mqtt_username = record.mqtt_name + "@" + m_org.short_id;
-  issued.refresh_recommended_at = refresh_recommended_at(now, record.expires_at);
-  issued.record = std::move(record);
+  issued.mqtt_username = record->mqtt_name + "@" + m_org.short_id;
+  issued.refresh_recommended_at = refresh_recommended_at(now, record->expires_at);
+  issued.record = std::move(*record);
   return issued;
 }
 
 Result<void> AuthService::revoke_token(std::string_view id, SysSeconds now) {
-  {
-    std::lock_guard db(m_db_mutex);
-    if (auto ok = m_store.repos().tokens.revoke(std::string(id), now); !ok) return ok;
-  }
+  auto committed = commit([id = std::string(id), now](store::Repositories& repos) {
+    return repos.tokens.revoke(id, now);
+  });
+  if (!committed) return committed;
   {
     std::lock_guard lock(m_state_mutex);
     m_live_tokens.erase(std::string(id));
@@ -276,10 +345,13 @@ void AuthService::sweep(SysSeconds now) {
   // 0xA0 "maximum connect time": the credential's lifetime is over.
   for (const auto& id : ended)
     revoke_sessions(token_credential(id), ReasonCode::maximum_connect_time);
-  std::lock_guard db(m_db_mutex);
-  if (auto deleted = m_store.repos().tokens.delete_expired(now); !deleted) {
-    log::warn("could not delete expired tokens: " + deleted.error().message);
-  }
+  submit_quietly(
+      [now](store::Repositories& repos) -> Result<void> {
+        auto deleted = repos.tokens.delete_expired(now);
+        if (!deleted) return fail(deleted.error());
+        return {};
+      },
+      "delete expired tokens");
 }
 
 // API keys ------------------------------------------------------------------------------------
@@ -361,6 +433,7 @@ Result<void> AuthService::revoke_key(std::string_view id, SysSeconds now) {
 }
 
 Result<std::vector<store::ApiKeyRecord>> AuthService::list_keys() {
+  flush_writes();  // the use counts still queued
   std::lock_guard db(m_db_mutex);
   return m_store.repos().api_keys.list();
 }
@@ -560,10 +633,8 @@ void AuthService::verify_api_key(const std::string& secret, const std::string& p
   const std::string scope = key_credential(access.record.id);
   auto finish = [this, now, access = std::move(access), done](bool matched) mutable {
     if (!matched) return done(fail(ErrorCode::unauthorized, "wrong API key"));
-    std::lock_guard db(m_db_mutex);
-    if (auto ok = m_store.repos().api_keys.record_use(access.record.id, now); !ok) {
-      log::warn("could not count a use of key " + access.record.id + ": " + ok.error().message);
-    }
+    // Counted on the writer, in whatever commit comes next: no fsync of its own per request.
+    count_key_use(access.record.id, now);
     done(std::move(access));
   };
   if (m_cache.find(scope, secret, CredentialCache::Clock::now())) return finish(true);

@@ -2,6 +2,13 @@
 // The auth stack as one service: MQTT users, tokens, API keys and access lists over the store,
 // and the decisions the broker asks for (who may connect, publish, subscribe). Safe to call from
 // the broker's event loop, HTTP threads and bcrypt workers; database access is serialised here.
+//
+// Token writes (create, refresh, revoke) go through a group-commit StoreWriter of the service's
+// own: many concurrent callers share one transaction and one fsync, and each call returns only
+// once the commit holding its write is durable, so a caller that answers after it never promises
+// a token the disk does not hold. Reads (the broker's CONNECT checks, listings) see a write once
+// it is committed, never before, so what the broker accepts is what the disk holds. Counting an
+// API key's uses and deleting expired tokens ride on the same writer without waiting.
 
 #include <chrono>
 #include <cstdint>
@@ -56,7 +63,8 @@ class AuthService {
   /// The topic limits rules, scopes and checks are held to.
   const mqtt::TopicLimits& topic_limits() const { return m_options.topic_limits; }
 
-  /// Loads the access list from the store; call once before serving.
+  /// Loads the access list from the store and starts the token writer; call once before
+  /// serving (token writes fail with `internal` before).
   Result<void> load();
 
   /// Called, from any thread, with the credential id ("token:<id>", "user:<name>",
@@ -92,7 +100,8 @@ class AuthService {
     std::string mqtt_username;  // name@org_short_id
     SysSeconds refresh_recommended_at{};
   };
-  /// Issues a token (API.md "Token service").
+  /// Issues a token (API.md "Token service"); returns once it is committed. Blocks the caller
+  /// for the commit: never call it on the broker's event loop.
   Result<IssuedToken> create_token(const TokenRequest& request, SysSeconds now);
   /// Gives token `id` a new password and expiry when `current_secret` is its password; the old
   /// password stops working at once, and sessions bound to the token live on.
@@ -101,8 +110,14 @@ class AuthService {
   /// Revokes token `id` and ends its sessions.
   Result<void> revoke_token(std::string_view id, SysSeconds now);
   Result<std::vector<store::TokenRecord>> list_tokens(SysSeconds now);
-  /// Ends the sessions of tokens that expired by `now` and deletes expired tokens.
+  /// Ends the sessions of tokens that expired by `now` and queues the deletion of expired
+  /// tokens (it does not wait for the disk: safe on the broker's event loop).
   void sweep(SysSeconds now);
+  /// Waits until every write queued so far (token writes, key use counts, deletions) has
+  /// committed or failed.
+  void flush_writes();
+  /// How the token writer has batched its commits so far (zero before load()).
+  store::StoreWriterStats write_stats() const;
 
   // API keys --------------------------------------------------------------------------------
   struct CreatedKey {
@@ -117,6 +132,7 @@ class AuthService {
   Result<CreatedKey> rotate_key(std::string_view id);
   /// Revokes key `id` and ends its sessions.
   Result<void> revoke_key(std::string_view id, SysSeconds now);
+  /// Every key, with use counts that include every use verified before the call.
   Result<std::vector<store::ApiKeyRecord>> list_keys();
 
   /// A verified API key: its record (without the secret) and, for a restricted key, its scopes.
@@ -160,6 +176,14 @@ class AuthService {
 
  private:
   Result<void> reload_acl_locked();
+  // Runs `write` on the token writer and waits for the commit that holds it; its error, or the
+  // commit's.
+  Result<void> commit(store::StoreWriter::Write write);
+  // Queues `write` on the token writer without waiting; a failure is logged as `what`.
+  void submit_quietly(store::StoreWriter::Write write, std::string what);
+  // Counts a use of key `id` at `now`: uses gather until the writer takes them, one row update
+  // per key and commit however many requests used it.
+  void count_key_use(const std::string& id, SysSeconds now);
   void revoke_sessions(const std::string& credential_id, mqtt::ReasonCode reason);
   std::shared_ptr<ClientIdentity> named_identity(const std::string& name, std::string kind,
                                                  std::string credential_id) const;
@@ -181,6 +205,15 @@ class AuthService {
   std::shared_ptr<const AclIndex> m_acl;
   std::map<std::string, SysSeconds> m_live_tokens;  // token id -> expiry, for bound sessions
   RevokeHook m_revoke_hook;
+  struct KeyUses {
+    std::int64_t count = 0;
+    SysSeconds last{};
+  };
+  std::mutex m_uses_mutex;  // before the writer, whose last writes take the uses
+  std::map<std::string, KeyUses> m_pending_uses;
+  bool m_uses_queued = false;  // a write that takes m_pending_uses is on the writer's queue
+  // Before the bcrypt pool: its workers count key uses on the writer until they are joined.
+  std::unique_ptr<store::StoreWriter> m_writer;
   CredentialCache m_cache;
   BcryptPool m_bcrypt;
 };

@@ -84,12 +84,17 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, const ProviderRu
                                              SteadyTime steady_now) const {
   auto jws = jwt::parse_jws(token);
   if (!jws) return fail(jws.error());
+  return verify(p, rules, std::move(*jws), now, steady_now);
+}
 
+Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, const ProviderRules& rules,
+                                             jwt::Jws jws, std::chrono::sys_seconds now,
+                                             SteadyTime steady_now) const {
   // Pick the issuer the token claims among the provider's (Clerk has two); a token naming
   // another is refused as bad_issuer by the verifier below.
-  const std::string claimed = jws->payload.value("iss", json()).is_string()
-                                  ? jws->payload["iss"].get<std::string>()
-                                  : std::string();
+  const auto iss = jws.payload.find("iss");
+  const std::string claimed =
+      iss != jws.payload.end() && iss->is_string() ? iss->get<std::string>() : std::string();
   const IssuerRule* issuer = &rules.issuers.front();
   for (const auto& rule : rules.issuers) {
     if (rule.issuer == claimed) issuer = &rule;
@@ -103,7 +108,7 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, const ProviderRu
   options.authorized_parties = rules.authorized_parties;
   options.allowed_algs = rules.algs;
 
-  const auto token_alg = jwt::alg_from_name(jws->header.alg);
+  const auto token_alg = jwt::alg_from_name(jws.header.alg);
   if (rules.hmac_secret) {
     options.allowed_algs.push_back(jwt::Alg::hs256);
     auto secret = jwt::Key::from_secret(as_bytes(*rules.hmac_secret));
@@ -120,12 +125,12 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, const ProviderRu
              std::find(options.allowed_algs.begin(), options.allowed_algs.end(), *token_alg) !=
                  options.allowed_algs.end()) {
     // Fetch only for a token the rules could accept: a bogus alg never costs a request.
-    auto keys = m_cache.keys(issuer->keys, jws->header.kid, steady_now);
+    auto keys = m_cache.keys(issuer->keys, jws.header.kid, steady_now);
     if (!keys) return fail(keys.error());
     options.keys.insert(options.keys.end(), keys->begin(), keys->end());
   }
 
-  auto claims = jwt::verify(token, options, now);
+  auto claims = jwt::verify(std::move(jws), options, now);
   if (!claims) return fail(claims.error());
   return identity_from(p, rules, std::move(*claims));
 }
@@ -133,8 +138,12 @@ Result<VerifiedIdentity> IdpVerifier::verify(const Provider& p, const ProviderRu
 Result<std::string> token_issuer(std::string_view token) {
   auto jws = jwt::parse_jws(token);
   if (!jws) return fail(jws.error());
-  const auto iss = jws->payload.find("iss");
-  if (iss == jws->payload.end() || !iss->is_string()) {
+  return token_issuer(*jws);
+}
+
+Result<std::string> token_issuer(const jwt::Jws& jws) {
+  const auto iss = jws.payload.find("iss");
+  if (iss == jws.payload.end() || !iss->is_string()) {
     return jwt::refuse(Refusal::missing_claim,
                        "the token has no issuer ('iss') to choose a provider by");
   }
@@ -223,6 +232,12 @@ Result<std::string> DevIdentityProvider::mint(const Provider& p, const MintReque
     case ProviderType::oidc:
       claims["aud"] = json::array({aud.front()});
       break;
+  }
+  // A provider given a shared secret gets what such a project issues (Supabase legacy: HS256).
+  if (rules->hmac_secret) {
+    auto secret = jwt::Key::from_secret(as_bytes(*rules->hmac_secret));
+    if (!secret) return fail(secret.error());
+    return jwt::sign(jwt::Alg::hs256, *secret, claims, {{"typ", "JWT"}});
   }
   if (p.type == ProviderType::supabase)
     return jwt::sign(jwt::Alg::es256, m_ec, claims, {{"typ", "JWT"}});

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/jwt/jws.h"
 #include "common/jwt/keys.h"
 #include "common/result.h"
 #include "devbroker/auth/key_cache.h"
@@ -47,7 +48,8 @@ class DevIdentityProvider {
   std::vector<jwt::Key> keys() const { return {m_rsa, m_ec}; }
 
   /// A token with the issuer, audience and claims `provider` expects, for `request`, issued at
-  /// `now`; ES256 for Supabase, RS256 for the others.
+  /// `now`: HS256 with the provider's `jwt_secret` when it has one, else ES256 for Supabase and
+  /// RS256 for the others.
   Result<std::string> mint(const Provider& provider, const MintRequest& request,
                            std::chrono::sys_seconds now) const;
 
@@ -71,6 +73,10 @@ class IdpVerifier {
   Result<VerifiedIdentity> verify(const Provider& provider, const ProviderRules& rules,
                                   std::string_view token, std::chrono::sys_seconds now,
                                   SteadyTime steady_now) const;
+  /// The same for a token already parsed (jwt::parse_jws), so that it is decoded only once.
+  Result<VerifiedIdentity> verify(const Provider& provider, const ProviderRules& rules,
+                                  jwt::Jws jws, std::chrono::sys_seconds now,
+                                  SteadyTime steady_now) const;
 
  private:
   KeyCache& m_cache;
@@ -80,6 +86,8 @@ class IdpVerifier {
 /// The (unverified) `iss` of `token`: invalid_token with reason malformed (or too_large,
 /// crit_unsupported) when the token cannot be read, missing_claim when it has no string `iss`.
 Result<std::string> token_issuer(std::string_view token);
+/// The same for a token already parsed.
+Result<std::string> token_issuer(const jwt::Jws& jws);
 
 /// The index of the enabled provider whose issuer equals the token's (unverified) `iss`;
 /// provider_not_found when none does, token_issuer's errors when there is no `iss` to match.

@@ -206,8 +206,14 @@ Result<VerifiedIdentity> ProviderService::verify(const Entry& entry, std::string
   return m_verifier.verify(*entry.provider, entry.rules, token, now, m_steady_clock());
 }
 
-Result<const ProviderService::Entry*> ProviderService::choose(
-    const Snapshot& providers, const ExchangeRequest& request) const {
+Result<VerifiedIdentity> ProviderService::verify(const Entry& entry, jwt::Jws jws,
+                                                 SysSeconds now) const {
+  return m_verifier.verify(*entry.provider, entry.rules, std::move(jws), now, m_steady_clock());
+}
+
+Result<const ProviderService::Entry*> ProviderService::choose(const Snapshot& providers,
+                                                              const ExchangeRequest& request,
+                                                              const Result<jwt::Jws>& jws) const {
   std::vector<const Entry*> candidates;
   if (request.provider) {
     const auto type = provider_type_from_name(*request.provider);
@@ -230,7 +236,8 @@ Result<const ProviderService::Entry*> ProviderService::choose(
   } else {
     candidates = providers.enabled;
   }
-  auto iss = token_issuer(request.token);
+  if (!jws) return fail(jws.error());
+  auto iss = token_issuer(*jws);
   if (!iss) return fail(iss.error());
   for (const Entry* entry : candidates) {
     for (const auto& rule : entry->rules.issuers) {
@@ -318,11 +325,15 @@ Result<AuthService::IssuedToken> ProviderService::exchange(const ExchangeRequest
                 "send the identity provider's JWT as 'token'");
   }
   if (auto ok = check_integration_id(request.integration_id); !ok) return fail(ok.error());
+  // Decoded once here for the provider's choice and the verification both; a token that cannot
+  // be decoded is refused after a provider name that matches nothing, as the checks go.
+  auto jws = jwt::parse_jws(request.token);
   const auto providers = snapshot();
-  auto entry = choose(*providers, request);
+  auto entry = choose(*providers, request, jws);
   if (!entry) return fail(entry.error());
   const Provider& provider = *(*entry)->provider;
-  auto identity = verify(**entry, request.token, now);
+  if (!jws) return fail(jws.error());
+  auto identity = verify(**entry, std::move(*jws), now);
   if (!identity) return fail(identity.error());
   auto name = bind_name(provider, *identity, now, Bind::record);
   if (!name) return fail(name.error());

@@ -137,8 +137,11 @@ class ProviderService {
   ProviderService(store::Database db, AuthService& auth, ProviderServiceOptions options);
   std::shared_ptr<const Snapshot> snapshot() const;
   Result<void> reload_locked();
-  Result<const Entry*> choose(const Snapshot& providers, const ExchangeRequest& request) const;
+  // `jws` is request.token as parsed; its error matters only when the issuer must decide.
+  Result<const Entry*> choose(const Snapshot& providers, const ExchangeRequest& request,
+                              const Result<jwt::Jws>& jws) const;
   Result<VerifiedIdentity> verify(const Entry& entry, std::string_view token, SysSeconds now) const;
+  Result<VerifiedIdentity> verify(const Entry& entry, jwt::Jws jws, SysSeconds now) const;
   Result<std::string> bind_name(const Provider& provider, const VerifiedIdentity& identity,
                                 SysSeconds now, Bind bind);
   Result<Entry> dev_provider_for(const std::string& ref, SysSeconds now, bool* created);

@@ -90,10 +90,11 @@ Result<std::vector<ApiKeyRecord>> ApiKeyRepository::list() const {
                   read_key);
 }
 
-Result<void> ApiKeyRepository::record_use(const std::string& id, SysSeconds now) {
+Result<void> ApiKeyRepository::record_use(const std::string& id, SysSeconds now,
+                                          std::int64_t count) {
   return expect_changed(
-      m_db.execute("UPDATE api_keys SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?",
-                   now, id),
+      m_db.execute("UPDATE api_keys SET last_used_at = ?, use_count = use_count + ? WHERE id = ?",
+                   now, count, id),
       no_key(id));
 }
 

@@ -41,8 +41,8 @@ class ApiKeyRepository {
   Result<std::vector<ApiKeyRecord>> find_by_prefix(const std::string& prefix) const;
   /// Every unrevoked key, oldest first.
   Result<std::vector<ApiKeyRecord>> list() const;
-  /// Counts one use of key `id` at `now`; not_found when there is no key `id`.
-  Result<void> record_use(const std::string& id, SysSeconds now);
+  /// Counts `count` uses of key `id`, the last at `now`; not_found when there is no key `id`.
+  Result<void> record_use(const std::string& id, SysSeconds now, std::int64_t count = 1);
   /// Replaces the prefix and hash of key `id` (rotation); not_found when there is no unrevoked
   /// key `id`.
   Result<void> rotate(const std::string& id, const std::string& new_prefix,

@@ -126,7 +126,7 @@ TEST_CASE("dev --help lists its flags and examples", "[integration][dev]") {
   for (const char* flag :
        {"--data-dir", "--host", "--mqtt-port", "--mqtts-port", "--ws-port", "--wss-port",
         "--allow-anonymous", "--tls-cert", "--tls-key", "--require-client-cert", "--client-ca",
-        "--ws-allowed-origin", "--log-level", "issue-client-cert"}) {
+        "--ws-allowed-origin", "--api-rate-limit", "--log-level", "issue-client-cert"}) {
     CHECK(r.out.find(flag) != std::string::npos);
   }
   CHECK(r.out.find("Examples:") != std::string::npos);

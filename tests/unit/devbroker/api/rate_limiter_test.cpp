@@ -36,6 +36,20 @@ TEST_CASE("the number of buckets is bounded", "[api][rate]") {
   CHECK(limiter.take("k1", t0 + 3ms) > 0ms);
 }
 
+TEST_CASE("a rate of 0 limits nothing and keeps no buckets", "[api][rate]") {
+  RateLimiter limiter(RateLimit::per_second(0), 1);
+  const auto t0 = RateLimiter::Clock::time_point{} + 1h;
+  for (int i = 0; i < 10000; ++i) REQUIRE(limiter.take("k" + std::to_string(i % 7), t0) == 0ms);
+  CHECK(limiter.wait_time("k0", t0) == 0ms);
+}
+
+TEST_CASE("per_second keeps API.md's burst of twice the rate", "[api][rate]") {
+  RateLimiter limiter(RateLimit::per_second(5));
+  const auto t0 = RateLimiter::Clock::time_point{} + 1h;
+  for (int i = 0; i < 10; ++i) CHECK(limiter.take("k", t0) == 0ms);
+  CHECK(limiter.take("k", t0) == 200ms);
+}
+
 TEST_CASE("Retry-After is whole seconds, rounded up, at least one", "[api][rate]") {
   CHECK(retry_after_seconds(0ms) == 1);
   CHECK(retry_after_seconds(10ms) == 1);

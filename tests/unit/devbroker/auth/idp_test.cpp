@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/jwt/jwk.h"
+#include "common/jwt/jws.h"
 #include "common/jwt/sign.h"
 #include "tests/unit/common/jwt/jwt_fixtures.h"
 #include "tests/unit/devbroker/auth/fake_fetcher.h"
@@ -281,4 +282,24 @@ TEST_CASE("the dev identity provider mints tokens each provider accepts", "[idp]
   CHECK(dev.mint(p, {"", "", 60s}, now).error().message ==
         "give an email or a subject for the token");
   CHECK_FALSE(dev.mint(p, {"a@b.c", "", 48h}, now));
+}
+
+TEST_CASE("a dev provider with a jwt_secret gets HS256 tokens signed with it", "[idp][dev_idp]") {
+  FakeFetcher fetcher;
+  KeyCache cache(fetcher);
+  const auto dev = DevIdentityProvider::generate().value();
+  IdpVerifier verifier(cache, &dev);
+  Provider p = make(ProviderType::supabase, {{"project_url", "https://abc.supabase.co"},
+                                             {"jwt_secret", "a-legacy-secret-of-32-characters!"}});
+  p.dev = true;
+  const auto token = dev.mint(p, {"john@example.com", "", 60s}, now).value();
+  CHECK(cs::jwt::parse_jws(token).value().header.alg == "HS256");
+  CHECK(verifier.verify(p, token, now, steady).value().email == "john@example.com");
+  // Signed with that secret and no other: a provider with another secret refuses it.
+  Provider other =
+      make(ProviderType::supabase, {{"project_url", "https://abc.supabase.co"},
+                                    {"jwt_secret", "another-secret-of-32-characters!!"}});
+  other.dev = true;
+  CHECK(outcome(verifier.verify(other, token, now, steady)) == "invalid_token/bad_signature");
+  CHECK(fetcher.requests.empty());
 }
