@@ -1,4 +1,8 @@
 # fish completion for cloudsignal (made by `cloudsignal completion fish`)
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a login -d 'Sign in: in the browser, or with a token or API key from stdin'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a logout -d 'Sign out: revoke the session and delete its secrets'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a whoami -d 'Show who is signed in, where and how'
+complete -c cloudsignal -f -n '__fish_use_subcommand' -a auth -d 'Credentials for scripts'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a pub -d 'Publish MQTT messages'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a sub -d 'Subscribe to MQTT topics and print the messages'
 complete -c cloudsignal -f -n '__fish_use_subcommand' -a dev -d 'Run the local development broker'
@@ -15,6 +19,16 @@ complete -c cloudsignal -n '__fish_use_subcommand' -l api-url -r
 complete -c cloudsignal -n '__fish_use_subcommand' -l profile -r
 complete -c cloudsignal -n '__fish_use_subcommand' -l dev
 complete -c cloudsignal -n '__fish_use_subcommand' -l dev-dir -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l with-token
+complete -c cloudsignal -n '__fish_seen_subcommand_from login' -l no-browser
+complete -c cloudsignal -n '__fish_seen_subcommand_from logout' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from logout' -l all
+complete -c cloudsignal -n '__fish_seen_subcommand_from whoami' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from whoami' -l json
+complete -c cloudsignal -f -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from token' -a token -d 'Print a valid access token or API key (a session is refreshed first)'
+complete -c cloudsignal -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from token' -l help
+complete -c cloudsignal -n '__fish_seen_subcommand_from auth; and __fish_seen_subcommand_from token' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l url -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from pub' -l mqtt-version -r
@@ -68,6 +82,7 @@ complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_sub
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from issue-client-cert' -l out -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l url -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l cafile -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l host -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l port -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l mqtt-version -r
