@@ -91,6 +91,7 @@ complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_sub
 complete -c cloudsignal -n '__fish_seen_subcommand_from dev; and __fish_seen_subcommand_from idp-token' -l json
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l help
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l url -r
+complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l cafile -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l host -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l port -r
 complete -c cloudsignal -n '__fish_seen_subcommand_from bench' -l mqtt-version -r

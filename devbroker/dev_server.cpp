@@ -22,6 +22,7 @@
 #include "devbroker/mqtt/authorizer.h"
 #include "devbroker/mqtt/broker.h"
 #include "devbroker/net/broker_host.h"
+#include "devbroker/net/tls_renewal.h"
 #include "devbroker/net/tls_stream.h"
 #include "devbroker/net/ws_stream.h"
 #include "devbroker/store/broker_persistence.h"
@@ -62,6 +63,8 @@ std::string dev_json(const DevInfo& info) {
 namespace {
 
 constexpr auto k_sweep_interval = std::chrono::milliseconds(500);
+// How often the dev server certificate is checked; it is renewed certs::k_renew_before its end.
+constexpr auto k_certificate_check_interval = std::chrono::hours(1);
 
 SysSeconds wall_now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -109,6 +112,8 @@ std::vector<std::string> server_names(const std::string& host) {
 
 struct TlsSetup {
   net::TlsContextPtr context;
+  net::TlsSettings settings;     // the files `context` was made from
+  bool dev_certificate = false;  // issued by the dev CA, so renewed while running
   std::filesystem::path ca_file;
   std::filesystem::path client_ca_file;
 };
@@ -143,6 +148,7 @@ Result<TlsSetup> prepare_tls(const DevOptions& options) {
       tls.certificate_file = files.server_cert;
       tls.key_file = files.server_key;
       setup.ca_file = files.ca_cert;
+      setup.dev_certificate = true;
     }
   }
   if (options.require_client_cert) {
@@ -152,6 +158,7 @@ Result<TlsSetup> prepare_tls(const DevOptions& options) {
   auto context = net::make_server_tls_context(tls);
   if (!context) return fail(context.error());
   setup.context = std::move(*context);
+  setup.settings = std::move(tls);
   return setup;
 }
 
@@ -268,13 +275,19 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
   const auto& address = m_options.host;
   auto ws_settings = std::make_shared<const net::WsSettings>(net::WsSettings{
       m_options.limits.max_packet_size + net::k_ws_message_slack, net::WsPolicy{*origins}});
-  auto context = tls->context;
+  // MQTTS and WSS share one context, replaced when the dev server certificate is renewed.
+  net::TlsContextHolder tls_context(tls->context);
+  net::TlsRenewal renewal(io,
+                          {m_options.data_dir / "certs", server_names(address), tls->settings,
+                           k_certificate_check_interval},
+                          tls_context, [] { return std::chrono::system_clock::now(); });
+  auto* context = &tls_context;
   auto mqtt_port = with_port_hint(host.listen_tcp(address, m_options.mqtt_port), "--mqtt-port");
   if (!mqtt_port) return fail(mqtt_port.error());
   auto mqtts_port = with_port_hint(
       host.listen(address, m_options.mqtts_port,
                   [context](asio::ip::tcp::socket socket) -> std::unique_ptr<net::Stream> {
-                    return std::make_unique<net::TlsStream>(std::move(socket), context);
+                    return std::make_unique<net::TlsStream>(std::move(socket), context->current());
                   }),
       "--mqtts-port");
   if (!mqtts_port) return fail(mqtts_port.error());
@@ -289,7 +302,8 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
       host.listen(
           address, m_options.wss_port,
           [context, ws_settings](asio::ip::tcp::socket socket) -> std::unique_ptr<net::Stream> {
-            return std::make_unique<net::WssStream>(std::move(socket), context, ws_settings);
+            return std::make_unique<net::WssStream>(std::move(socket), context->current(),
+                                                    ws_settings);
           }),
       "--wss-port");
   if (!wss_port) return fail(wss_port.error());
@@ -310,6 +324,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
                      url("wss", address, *wss_port, "/mqtt")};
   host.start();
   api.start();
+  if (tls->dev_certificate) renewal.start();
 
   // Expired tokens end their sessions within a second.
   asio::steady_timer sweeper(io);
@@ -345,6 +360,7 @@ Result<void> DevServer::run(const std::function<void(const DevInfo&)>& on_ready)
     stopping = true;
     log::info("stopping");
     sweeper.cancel();
+    renewal.stop();
     // The API drains on a thread of its own: a request in progress may still need this loop.
     api_stopper = std::thread([&] {
       api.stop();

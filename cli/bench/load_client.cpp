@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
 
@@ -53,7 +54,7 @@ LoadClient::LoadClient(asio::any_io_executor executor, RunContext& run, Role rol
       m_role(role),
       m_index(index),
       m_version(run.workload().version),
-      m_socket(m_executor),
+      m_stream(make_client_stream(m_executor, run.workload().broker, run.tls())),
       m_timer(m_executor),
       m_ping_timer(m_executor),
       m_keep_alive(k_keep_alive),
@@ -85,8 +86,8 @@ void LoadClient::start() {
   asio::post(m_executor, [self = shared_from_this()] {
     if (self->m_state != State::idle) return;
     self->m_state = State::connecting;
-    self->m_socket.async_connect(self->m_run.endpoint(),
-                                 [self](boost::system::error_code ec) { self->on_connected(ec); });
+    self->m_stream->async_connect(self->m_run.endpoint(),
+                                  [self](boost::system::error_code ec) { self->on_connected(ec); });
   });
 }
 
@@ -95,11 +96,12 @@ void LoadClient::on_connected(boost::system::error_code ec) {
   if (ec) {
     std::string message = "cannot connect to ";
     message.append(m_run.workload().url).append(": ").append(ec.message());
+    const bool tls = ec.category() == asio::error::get_ssl_category();
     return fail(Error{ErrorCode::unreachable, std::move(message),
-                      "is the broker running? (cloudsignal dev starts one)"});
+                      tls ? "pass --cafile with the CA that signed the broker's certificate "
+                            "(cloudsignal dev ca prints the dev CA's path)"
+                          : "is the broker running? (cloudsignal dev starts one)"});
   }
-  boost::system::error_code ignored;
-  m_socket.set_option(tcp::no_delay(true), ignored);
   m_state = State::awaiting_connack;
 
   const Workload& w = m_run.workload();
@@ -116,9 +118,9 @@ void LoadClient::on_connected(boost::system::error_code ec) {
 }
 
 void LoadClient::read() {
-  m_socket.async_read_some(asio::buffer(m_read_buffer),
-                           [self = shared_from_this()](boost::system::error_code ec,
-                                                       std::size_t n) { self->on_read(ec, n); });
+  m_stream->async_read_some(m_read_buffer.data(), m_read_buffer.size(),
+                            [self = shared_from_this()](boost::system::error_code ec,
+                                                        std::size_t n) { self->on_read(ec, n); });
 }
 
 void LoadClient::on_read(boost::system::error_code ec, std::size_t size) {
@@ -294,10 +296,10 @@ void LoadClient::flush() {
   m_pending.clear();
   m_writing_publishes = m_pending_publishes;
   m_pending_publishes = 0;
-  asio::async_write(m_socket, asio::buffer(m_writing),
-                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                      self->on_written(ec);
-                    });
+  m_stream->async_write(m_writing.data(), m_writing.size(),
+                        [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                          self->on_written(ec);
+                        });
 }
 
 void LoadClient::on_written(boost::system::error_code ec) {
@@ -378,9 +380,7 @@ void LoadClient::close_socket() {
   ++m_timer_generation;
   m_timer.cancel();
   m_ping_timer.cancel();
-  boost::system::error_code ignored;
-  m_socket.shutdown(tcp::socket::shutdown_both, ignored);
-  m_socket.close(ignored);
+  m_stream->close();
 }
 
 }  // namespace cs::bench

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/bench/client_stream.h"
 #include "cli/bench/run_context.h"
 #include "cli/bench/stats.h"
 #include "cli/bench/workload.h"
@@ -86,7 +87,7 @@ class LoadClient : public std::enable_shared_from_this<LoadClient> {
   Role m_role;
   std::size_t m_index;
   mqtt::Version m_version;
-  boost::asio::ip::tcp::socket m_socket;
+  std::unique_ptr<ClientStream> m_stream;
   boost::asio::steady_timer m_timer;       // publisher: the schedule, or a stalled window
   boost::asio::steady_timer m_ping_timer;  // keep alive
   std::uint64_t m_timer_generation = 0;

@@ -200,7 +200,13 @@ Result<LoadReport> run_load(const Workload& w, std::ostream& status) {
   asio::io_context io(static_cast<int>(w.threads));
   auto endpoint = resolve(io, w.broker);
   if (!endpoint) return fail(endpoint.error());
-  RunContext run(w, *endpoint, random_tag());
+  TlsClientContext tls;
+  if (w.broker.tls()) {
+    auto context = make_client_tls_context(w.ca_file);
+    if (!context) return fail(context.error());
+    tls = std::move(*context);
+  }
+  RunContext run(w, *endpoint, random_tag(), std::move(tls));
   add_clients(run, io, w);
   LoopThreads loop(io, w.threads);
 

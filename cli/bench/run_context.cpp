@@ -11,10 +11,11 @@ constexpr auto k_poll = std::chrono::milliseconds(5);
 }  // namespace
 
 RunContext::RunContext(const Workload& workload, boost::asio::ip::tcp::endpoint endpoint,
-                       std::uint32_t run_tag)
+                       std::uint32_t run_tag, TlsClientContext tls)
     : m_workload(workload),
       m_endpoint(std::move(endpoint)),
       m_run_tag(run_tag),
+      m_tls(std::move(tls)),
       m_received_from(std::make_unique<std::atomic<std::uint64_t>[]>(workload.publishers)) {}
 
 void RunContext::add(std::shared_ptr<LoadClient> client, Role role) {

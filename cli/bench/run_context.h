@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "cli/bench/client_stream.h"
 #include "cli/bench/workload.h"
 #include "common/error.h"
 
@@ -31,12 +32,13 @@ class LoadClient;
 class RunContext {
  public:
   /// A run of `workload` (which must outlive this) against `endpoint`, tagging its messages with
-  /// `run_tag`.
+  /// `run_tag`; `tls` is the client context of mqtts and wss runs.
   RunContext(const Workload& workload, boost::asio::ip::tcp::endpoint endpoint,
-             std::uint32_t run_tag);
+             std::uint32_t run_tag, TlsClientContext tls = nullptr);
 
   const Workload& workload() const { return m_workload; }
   const boost::asio::ip::tcp::endpoint& endpoint() const { return m_endpoint; }
+  const TlsClientContext& tls() const { return m_tls; }
   std::uint32_t run_tag() const { return m_run_tag; }
 
   /// Adds `client`; the first publishers added get indexes 0, 1, ... in order.
@@ -83,6 +85,7 @@ class RunContext {
   const Workload& m_workload;
   boost::asio::ip::tcp::endpoint m_endpoint;
   std::uint32_t m_run_tag;
+  TlsClientContext m_tls;
   std::vector<std::shared_ptr<LoadClient>> m_clients;
   std::vector<LoadClient*> m_publishers;
   std::unique_ptr<std::atomic<std::uint64_t>[]> m_received_from;

@@ -15,7 +15,33 @@ constexpr mqtt::TopicLimits k_topic_limits{65535, 128};
 tl::unexpected<Error> bad_url(std::string_view url, std::string_view why) {
   std::string message = "cannot use broker URL '";
   message.append(url).append("': ").append(why);
-  return fail(ErrorCode::usage, std::move(message), "write it as mqtt://HOST:PORT");
+  return fail(ErrorCode::usage, std::move(message),
+              "write it as mqtt://, mqtts://, ws:// or wss://HOST:PORT");
+}
+
+struct SchemeInfo {
+  std::string_view name;
+  Transport transport;
+  std::uint16_t default_port;
+};
+
+constexpr SchemeInfo k_schemes[] = {
+    {"mqtt", Transport::tcp, 1883}, {"tcp", Transport::tcp, 1883}, {"mqtts", Transport::tls, 8883},
+    {"ssl", Transport::tls, 8883},  {"ws", Transport::ws, 80},     {"wss", Transport::wss, 443},
+};
+
+std::string_view canonical_scheme(Transport transport) {
+  switch (transport) {
+    case Transport::tcp:
+      return "mqtt";
+    case Transport::tls:
+      return "mqtts";
+    case Transport::ws:
+      return "ws";
+    case Transport::wss:
+      return "wss";
+  }
+  return "mqtt";
 }
 
 }  // namespace
@@ -24,16 +50,32 @@ Result<BrokerAddress> parse_broker_url(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return bad_url(url, "it has no scheme");
   const std::string_view scheme = url.substr(0, scheme_end);
-  if (scheme != "mqtt" && scheme != "tcp") {
-    std::string why = "bench speaks plain MQTT over TCP, not ";
+  const SchemeInfo* info = nullptr;
+  for (const auto& candidate : k_schemes) {
+    if (candidate.name == scheme) info = &candidate;
+  }
+  if (info == nullptr) {
+    std::string why = "bench speaks mqtt://, mqtts://, ws:// and wss://, not ";
     why.append(scheme).append("://");
     return bad_url(url, why);
   }
-  std::string_view rest = url.substr(scheme_end + 3);
-  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  if (rest.find('/') != std::string_view::npos) return bad_url(url, "it has a path");
-
   BrokerAddress address;
+  address.transport = info->transport;
+  address.port = info->default_port;
+  const bool websocket = info->transport == Transport::ws || info->transport == Transport::wss;
+
+  std::string_view rest = url.substr(scheme_end + 3);
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    const std::string_view path = rest.substr(slash);
+    rest = rest.substr(0, slash);
+    if (websocket) {
+      address.path = std::string(path);
+    } else if (path != "/") {
+      return bad_url(url, "it has a path");
+    }
+  }
+  if (websocket && address.path.empty()) address.path = "/mqtt";
+
   std::string_view port_text;
   if (!rest.empty() && rest.front() == '[') {
     const auto close = rest.find(']');
@@ -65,13 +107,14 @@ Result<BrokerAddress> parse_broker_url(std::string_view url) {
 }
 
 std::string broker_url(const BrokerAddress& address) {
-  std::string out = "mqtt://";
+  std::string out(canonical_scheme(address.transport));
+  out.append("://");
   if (address.host.find(':') != std::string::npos) {
     out.append("[").append(address.host).append("]");
   } else {
     out.append(address.host);
   }
-  out.append(":").append(std::to_string(address.port));
+  out.append(":").append(std::to_string(address.port)).append(address.path);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,16 +15,24 @@
 
 namespace cs::bench {
 
+/// How bench reaches the broker: mqtt://, mqtts://, ws:// or wss://.
+enum class Transport { tcp, tls, ws, wss };
+
 struct BrokerAddress {
+  Transport transport = Transport::tcp;
   std::string host;  // as written, without IPv6 brackets
   std::uint16_t port = 1883;
+  std::string path;  // WebSocket request target ("/mqtt" unless the URL names one); else empty
+
+  bool tls() const { return transport == Transport::tls || transport == Transport::wss; }
 };
 
 /// The load of one run. Either publishers and subscribers exchanging messages, or (`idle`)
 /// `connections` clients that only connect and stay.
 struct Workload {
   BrokerAddress broker;
-  std::string url;  // for reports: "mqtt://host:port"
+  std::string url;                               // for reports: "mqtt://host:port"
+  std::optional<std::filesystem::path> ca_file;  // trusted for mqtts and wss; else the system's
   mqtt::Version version = mqtt::Version::v311;
   std::optional<std::string> username;
   std::optional<std::string> password;
@@ -46,12 +55,12 @@ struct Workload {
   std::size_t total_clients() const { return idle ? connections : publishers + subscribers; }
 };
 
-/// Parses "mqtt://host:port" or "tcp://host:port" (the port defaults to 1883; an IPv6 host is
-/// written in brackets). Returns a usage error naming what is wrong, including for mqtts://,
-/// ws:// and wss://, which bench does not speak.
+/// Parses "scheme://host[:port][/path]": mqtt:// (or tcp://), mqtts:// (or ssl://), ws:// or
+/// wss://, the port defaulting to 1883, 8883, 80 and 443; an IPv6 host is written in brackets;
+/// a path only on ws:// and wss:// (default "/mqtt"). Returns a usage error naming what is wrong.
 Result<BrokerAddress> parse_broker_url(std::string_view url);
 
-/// "mqtt://host:port" for `address`, with an IPv6 host in brackets.
+/// The URL of `address` with every part spelled out ("wss://[::1]:443/mqtt").
 std::string broker_url(const BrokerAddress& address);
 
 /// `pattern` with every "%i" replaced by `index`.

@@ -48,7 +48,12 @@ void add_bench(CLI::App& app, Context& ctx, Action& action) {
   auto o = std::make_shared<BenchCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Load an MQTT broker: throughput, loss, latency, connection rate and idle clients");
-  cmd->add_option("--url", o->url, "Broker to load, mqtt://HOST:PORT (default from --host/--port)");
+  cmd->add_option("--url", o->url,
+                  "Broker to load: mqtt://, mqtts://, ws:// or wss://HOST:PORT[/PATH] (default "
+                  "mqtt:// from --host and --port)");
+  cmd->add_option("--cafile", o->ca_file,
+                  "CA certificate (PEM) that signed an mqtts:// or wss:// broker's certificate; "
+                  "default: the system's trust store");
   auto* host = cmd->add_option("--host", o->host, "Broker address")->capture_default_str();
   auto* port = cmd->add_option("--port", o->port, "Broker port")->capture_default_str();
   cmd->add_option("--mqtt-version", o->mqtt_version, "MQTT version: 3 (3.1.1) or 5 (5.0)")
@@ -89,6 +94,8 @@ void add_bench(CLI::App& app, Context& ctx, Action& action) {
       "Examples:\n"
       "  cloudsignal bench --qos 1 --duration 10\n"
       "  cloudsignal bench --url mqtt://127.0.0.1:1883 --publishers 100 --subscribers 1\n"
+      "  cloudsignal bench --url wss://localhost:18885/mqtt --cafile "
+      "~/.cloudsignal/dev/certs/ca.pem\n"
       "  cloudsignal bench --publishers 1 --subscribers 100 --rate 2000 --json\n"
       "  cloudsignal bench --connections 5000 --idle --duration 30");
   cmd->callback([o, host, port, pubs, subs, &ctx, &action] {
@@ -106,11 +113,15 @@ Result<bench::Workload> make_workload(const BenchCommandOptions& o) {
     if (!address) return fail(address.error());
     w.broker = std::move(*address);
   } else {
-    w.broker = {o.host, o.port};
+    w.broker = {bench::Transport::tcp, o.host, o.port, {}};
     if (o.host.empty()) return usage("--host is empty");
     if (o.port == 0) return usage("--port must be from 1 to 65535");
   }
   w.url = bench::broker_url(w.broker);
+  if (!o.ca_file.empty()) {
+    if (!w.broker.tls()) return usage("--cafile is for mqtts:// and wss:// URLs");
+    w.ca_file = o.ca_file;
+  }
   w.version = o.mqtt_version == 5 ? mqtt::Version::v5 : mqtt::Version::v311;
   if (o.password && !o.username && w.version == mqtt::Version::v311) {
     return usage("MQTT 3.1.1 sends a password only with a username: add -u");

@@ -15,7 +15,8 @@
 namespace cs::cli {
 
 struct BenchCommandOptions {
-  std::string url;  // empty = mqtt://host:port
+  std::string url;      // empty = mqtt://host:port
+  std::string ca_file;  // for mqtts:// and wss:// URLs; empty = the system's trust store
   std::string host = "127.0.0.1";
   std::uint16_t port = 1883;
   bool host_or_port_given = false;

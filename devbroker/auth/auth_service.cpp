@@ -18,6 +18,13 @@ namespace {
 using mqtt::AuthDecision;
 using mqtt::ReasonCode;
 
+std::shared_ptr<const ClientIdentity> anonymous_identity() {
+  auto identity = std::make_shared<ClientIdentity>();
+  identity->anonymous = true;
+  identity->kind = "anonymous";
+  return identity;
+}
+
 namespace ip = boost::asio::ip;
 
 AuthDecision refuse(ReasonCode reason, std::string message) {
@@ -99,6 +106,7 @@ AuthService::AuthService(store::Store& store, store::OrgRecord org, AuthOptions 
     : m_store(store),
       m_org(std::move(org)),
       m_options(options),
+      m_anonymous(anonymous_identity()),
       m_acl(std::make_shared<const AclIndex>()),
       m_bcrypt(options.bcrypt_threads, options.bcrypt_queue) {}
 
@@ -495,7 +503,7 @@ std::shared_ptr<ClientIdentity> AuthService::named_identity(const std::string& n
   return identity;
 }
 
-AuthDecision AuthService::accept(std::shared_ptr<ClientIdentity> identity) const {
+AuthDecision AuthService::accept(std::shared_ptr<const ClientIdentity> identity) const {
   AuthDecision d;
   d.accepted = true;
   d.reason = ReasonCode::success;
@@ -523,10 +531,7 @@ void AuthService::authenticate(const mqtt::ConnectRequest& request, SysSeconds n
       return done(refuse(ReasonCode::not_authorized,
                          "anonymous clients are not allowed (start with --allow-anonymous)"));
     }
-    auto identity = std::make_shared<ClientIdentity>();
-    identity->anonymous = true;
-    identity->kind = "anonymous";
-    return done(accept(std::move(identity)));
+    return done(accept(m_anonymous));
   }
   auto username = parse_mqtt_username(*request.username);
   if (!username) {

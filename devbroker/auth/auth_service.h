@@ -187,7 +187,7 @@ class AuthService {
   void revoke_sessions(const std::string& credential_id, mqtt::ReasonCode reason);
   std::shared_ptr<ClientIdentity> named_identity(const std::string& name, std::string kind,
                                                  std::string credential_id) const;
-  mqtt::AuthDecision accept(std::shared_ptr<ClientIdentity> identity) const;
+  mqtt::AuthDecision accept(std::shared_ptr<const ClientIdentity> identity) const;
   mqtt::AuthDecision authenticate_certificate(const mqtt::ConnectRequest& request) const;
   void authenticate_token(const std::string& name, const std::string& secret, SysSeconds now,
                           const std::function<void(mqtt::AuthDecision)>& done);
@@ -200,6 +200,8 @@ class AuthService {
   store::Store& m_store;
   store::OrgRecord m_org;
   AuthOptions m_options;
+  // Every anonymous client shares this one, so that idle anonymous connections stay small.
+  std::shared_ptr<const ClientIdentity> m_anonymous;
   mutable std::mutex m_db_mutex;  // the store's connection is used by one thread at a time
   mutable std::mutex m_state_mutex;
   std::shared_ptr<const AclIndex> m_acl;

@@ -36,7 +36,7 @@ void Broker::on_open(ConnectionId id, std::string peer, TimePoint now,
   m_connections[id] = std::move(c);
   if (m_connections.size() > m_options.limits.max_connections) {
     log::warn("refusing connection from " + ref.peer + ": too many connections");
-    request_close(ref);
+    request_close(ref, ReasonCode::server_busy);
   }
 }
 
@@ -45,14 +45,31 @@ void Broker::on_data(ConnectionId id, ByteView data, TimePoint now) {
   if (c == nullptr || c->state == ConnectionState::closing) return;
   m_stats.bytes_received += data.size();
   c->last_received = now;
-  c->input.insert(c->input.end(), data.begin(), data.end());
-  process_input(*c, now);
+  if (!c->input.empty()) {
+    c->input.insert(c->input.end(), data.begin(), data.end());
+    return process_input(*c, now);
+  }
+  // Whole packets are decoded where they arrived; only an unfinished one is copied and kept.
+  const std::size_t used = consume(*c, data, now);
+  if (c->state == ConnectionState::closing) return;
+  c->input.assign(data.begin() + static_cast<std::ptrdiff_t>(used), data.end());
+  check_held_input(*c, now);
 }
 
 void Broker::process_input(Connection& c, TimePoint now) {
+  const std::size_t used = consume(c, c.input, now);
+  if (c.state == ConnectionState::closing || used == c.input.size()) {
+    Bytes().swap(c.input);  // an idle connection keeps no input buffer
+    return;
+  }
+  c.input.erase(c.input.begin(), c.input.begin() + static_cast<std::ptrdiff_t>(used));
+  check_held_input(c, now);
+}
+
+std::size_t Broker::consume(Connection& c, ByteView bytes, TimePoint now) {
   std::size_t offset = 0;
   while (c.state == ConnectionState::awaiting_connect || c.state == ConnectionState::connected) {
-    const ByteView rest(c.input.data() + offset, c.input.size() - offset);
+    const ByteView rest = bytes.subspan(offset);
     auto header = read_fixed_header(rest, m_options.limits.max_packet_size);
     if (!header) {
       fail(c, header.error().reason, header.error().message, now);
@@ -76,11 +93,10 @@ void Broker::process_input(Connection& c, TimePoint now) {
     }
     dispatch(c, std::move(*packet), now);
   }
-  if (c.state == ConnectionState::closing) {
-    c.input.clear();
-    return;
-  }
-  c.input.erase(c.input.begin(), c.input.begin() + static_cast<std::ptrdiff_t>(offset));
+  return offset;
+}
+
+void Broker::check_held_input(Connection& c, TimePoint now) {
   // While authentication is pending the client may pipeline packets; bound what we hold.
   if (c.input.size() > static_cast<std::size_t>(m_options.limits.max_packet_size) + 5) {
     fail(c, ReasonCode::packet_too_large, "too much input before the connection was accepted", now);
@@ -140,7 +156,7 @@ void Broker::fail(Connection& c, ReasonCode reason, std::string_view why, TimePo
     if (c.request_problem_information) d.properties.reason_string = std::string(why);
     send(c, d);
   }
-  request_close(c);
+  request_close(c, reason);
   end_connection(c, WillFate::publish, now);
 }
 
@@ -164,7 +180,8 @@ void Broker::mark_ready(Connection& c) {
   if (m_ready.empty() || m_ready.back() != c.id) m_ready.push_back(c.id);
 }
 
-void Broker::request_close(Connection& c) {
+void Broker::request_close(Connection& c, ReasonCode why) {
+  if (!c.close_requested) c.close_reason = why;
   c.close_requested = true;
   mark_ready(c);
 }
@@ -232,7 +249,7 @@ void Broker::on_tick(TimePoint now) {
       fail(*c, ReasonCode::keep_alive_timeout, "keep alive timeout", now);
     } else {
       log::info("closing " + describe(*c) + ": no CONNECT in time");
-      request_close(*c);
+      request_close(*c, ReasonCode::maximum_connect_time);
       end_connection(*c, WillFate::discard, now);
     }
   }
@@ -280,11 +297,11 @@ void Broker::shutdown(TimePoint now) {
   for (Connection* c : all) {
     if (c->state == ConnectionState::connected) {
       if (c->version == Version::v5) send(*c, Disconnect{ReasonCode::server_shutting_down, {}});
-      request_close(*c);
+      request_close(*c, ReasonCode::server_shutting_down);
       // A server shutting down is not the client's failure: keep the will for the next start.
       end_connection(*c, WillFate::keep, now);
     } else {
-      request_close(*c);
+      request_close(*c, ReasonCode::server_shutting_down);
       end_connection(*c, WillFate::discard, now);
     }
   }
@@ -294,6 +311,11 @@ std::vector<ConnectionId> Broker::take_ready() {
   std::vector<ConnectionId> out;
   out.swap(m_ready);
   return out;
+}
+
+void Broker::take_ready(std::vector<ConnectionId>& ready) {
+  ready.clear();
+  ready.swap(m_ready);
 }
 
 Bytes Broker::take_output(ConnectionId id) {
@@ -308,6 +330,11 @@ Bytes Broker::take_output(ConnectionId id) {
 bool Broker::close_requested(ConnectionId id) const {
   auto it = m_connections.find(id);
   return it == m_connections.end() || it->second->close_requested;
+}
+
+ReasonCode Broker::close_reason(ConnectionId id) const {
+  auto it = m_connections.find(id);
+  return it == m_connections.end() ? ReasonCode::success : it->second->close_reason;
 }
 
 BrokerStats Broker::stats() const {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -83,10 +84,16 @@ class Broker {
 
   /// Connections that got output or a close request since the last call; the list is cleared.
   std::vector<ConnectionId> take_ready();
+  /// Swaps the connections that got output or a close request since the last call into `ready`
+  /// (emptied first), whose capacity the broker keeps for the next ones.
+  void take_ready(std::vector<ConnectionId>& ready);
   /// Moves out the bytes waiting to be written to connection `id`.
   Bytes take_output(ConnectionId id);
   /// True when connection `id` should be closed once its output is written.
   bool close_requested(ConnectionId id) const;
+  /// Why connection `id` is being closed: success when it ends normally (DISCONNECT from the
+  /// client), else the reason code of the broker's refusal, error or server-side decision.
+  ReasonCode close_reason(ConnectionId id) const;
 
   /// Counters for $SYS and the benchmarks.
   BrokerStats stats() const;
@@ -118,10 +125,12 @@ class Broker {
   // Connection life (broker.cpp)
   Connection* find_connection(ConnectionId id);
   void process_input(Connection& c, TimePoint now);
+  std::size_t consume(Connection& c, ByteView bytes, TimePoint now);
+  void check_held_input(Connection& c, TimePoint now);
   void dispatch(Connection& c, Packet&& packet, TimePoint now);
   void fail(Connection& c, ReasonCode reason, std::string_view why, TimePoint now);
   void send(Connection& c, const Packet& packet);
-  void request_close(Connection& c);
+  void request_close(Connection& c, ReasonCode why = ReasonCode::success);
   void end_connection(Connection& c, WillFate fate, TimePoint now);
   void mark_ready(Connection& c);
 
@@ -186,7 +195,8 @@ class Broker {
   TimePoint m_next_sys;
 
   std::unordered_map<ConnectionId, std::unique_ptr<Connection>> m_connections;
-  std::unordered_map<std::string, std::unique_ptr<Session>> m_sessions;
+  // Keyed by a view of each session's own client_id, which lives as long as its entry.
+  std::unordered_map<std::string_view, std::unique_ptr<Session>> m_sessions;
   std::uint64_t m_next_session_serial = 1;
 
   TopicIndex<Session*, SubscriptionOptions> m_subscriptions;

@@ -123,7 +123,7 @@ void Broker::complete_connect(Connection& c, AuthDecision&& decision, TimePoint 
     Connection& old = *it->second->connection;
     log::info("session taken over: " + describe(old));
     if (old.version == Version::v5) send(old, Disconnect{ReasonCode::session_taken_over, {}});
-    request_close(old);
+    request_close(old, ReasonCode::session_taken_over);
     end_connection(old, WillFate::publish, now);
   }
 
@@ -173,7 +173,7 @@ void Broker::refuse_connect(Connection& c, ReasonCode reason, std::string_view w
   } else if (auto code = v311_return_code(reason)) {
     send(c, Connack{false, static_cast<std::uint8_t>(*code), {}});
   }
-  request_close(c);
+  request_close(c, reason);
   c.state = ConnectionState::closing;
   c.pending_connect.reset();
 }
@@ -198,7 +198,8 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
     auto s = std::make_unique<Session>();
     s->client_id = connect.client_id;
     s->serial = m_next_session_serial++;
-    it = m_sessions.emplace(connect.client_id, std::move(s)).first;
+    const std::string_view key = s->client_id;
+    it = m_sessions.emplace(key, std::move(s)).first;
   } else {
     session_present = true;
   }

@@ -19,14 +19,15 @@ void Broker::handle_publish(Connection& c, Publish&& packet, TimePoint now) {
       // [MQTT-3.3.2-9] an alias beyond the maximum the server announced.
       return fail(c, ReasonCode::topic_alias_invalid, "topic alias out of range", now);
     }
+    auto& inbound = c.topic_aliases().inbound;
     if (packet.topic.empty()) {
-      auto it = c.inbound_aliases.find(alias);
-      if (it == c.inbound_aliases.end()) {
+      auto it = inbound.find(alias);
+      if (it == inbound.end()) {
         return fail(c, ReasonCode::protocol_error, "unknown topic alias", now);
       }
       packet.topic = it->second;
     } else {
-      c.inbound_aliases[alias] = packet.topic;
+      inbound[alias] = packet.topic;
     }
     props.topic_alias.reset();
   }

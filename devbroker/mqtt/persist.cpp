@@ -121,7 +121,7 @@ void Broker::restore_session(RestoredSession&& restored) {
   auto owned = std::make_unique<Session>();
   Session& s = *owned;
   s.client_id = restored.client_id;
-  if (!m_sessions.emplace(restored.client_id, std::move(owned)).second) return;
+  if (!m_sessions.emplace(std::string_view(s.client_id), std::move(owned)).second) return;
   s.serial = m_next_session_serial++;
   s.version = restored.version;
   s.expiry_interval = restored.expiry_interval;

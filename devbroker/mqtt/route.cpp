@@ -143,13 +143,14 @@ void Broker::send_publish(Connection& c, Session& s, const Delivery& d, std::uin
   }
   if (own && c.client_topic_alias_maximum > 0) {
     // Aliases only shrink a packet, so they are chosen after the size check.
-    auto it = c.outbound_aliases.find(m.topic);
-    if (it != c.outbound_aliases.end()) {
+    auto& outbound = c.topic_aliases().outbound;
+    auto it = outbound.find(m.topic);
+    if (it != outbound.end()) {
       own->topic_alias = it->second;
       p.topic = {};
-    } else if (c.outbound_aliases.size() < c.client_topic_alias_maximum) {
-      const auto alias = static_cast<std::uint16_t>(c.outbound_aliases.size() + 1);
-      c.outbound_aliases.emplace(m.topic, alias);
+    } else if (outbound.size() < c.client_topic_alias_maximum) {
+      const auto alias = static_cast<std::uint16_t>(outbound.size() + 1);
+      outbound.emplace(m.topic, alias);
       own->topic_alias = alias;
     }
   }

@@ -89,6 +89,12 @@ struct Session {
 
 enum class ConnectionState { awaiting_connect, authenticating, connected, closing };
 
+/// The 5.0 topic aliases of one connection, in both directions.
+struct TopicAliases {
+  std::unordered_map<std::uint16_t, std::string> inbound;
+  std::unordered_map<std::string, std::uint16_t> outbound;
+};
+
 struct Connection {
   ConnectionId id = 0;
   std::string peer;
@@ -99,6 +105,7 @@ struct Connection {
   Bytes input;   // bytes received and not yet decoded
   Bytes output;  // bytes encoded and not yet taken by the transport
   bool close_requested = false;
+  ReasonCode close_reason = ReasonCode::success;  // why the broker closes it; success = normal end
   TimePoint last_received{};
   std::uint16_t keep_alive = 0;  // effective seconds; 0 = none
 
@@ -115,8 +122,13 @@ struct Connection {
   std::uint16_t client_topic_alias_maximum = 0;
   bool request_problem_information = true;
 
-  std::unordered_map<std::uint16_t, std::string> inbound_aliases;
-  std::unordered_map<std::string, std::uint16_t> outbound_aliases;
+  /// The connection's topic aliases, made on first use: most clients never use one, and an idle
+  /// connection should stay small.
+  TopicAliases& topic_aliases() {
+    if (!aliases) aliases = std::make_unique<TopicAliases>();
+    return *aliases;
+  }
+  std::unique_ptr<TopicAliases> aliases;
 };
 
 }  // namespace cs::mqtt

@@ -21,6 +21,9 @@ namespace cs::net {
 
 class Link;
 
+/// What the transport should tell the peer when the broker closes a connection for `reason`.
+CloseCause close_cause(mqtt::ReasonCode reason);
+
 /// Connects sockets to one Broker. Owns the links; the broker is owned by the caller.
 class BrokerHost {
  public:
@@ -56,9 +59,13 @@ class BrokerHost {
 
  private:
   friend class Link;
+
+  /// What the transport should tell the peer when the broker closes a connection for `reason`.
+  CloseCause close_cause(mqtt::ReasonCode reason);
   struct Listener {
     boost::asio::ip::tcp::acceptor acceptor;
     StreamFactory make_stream;
+    boost::asio::ip::tcp::endpoint peer;  // filled by the accept under way
   };
   void accept_next(Listener& listener);
   void tick();
@@ -75,6 +82,8 @@ class BrokerHost {
   bool m_stopping = false;
   std::function<void()> m_stop_done;
   mqtt::TimePoint m_stop_deadline{};
+  Bytes m_read_buffer;                      // plain TCP connections read into this one
+  std::vector<mqtt::ConnectionId> m_ready;  // reused by flush()
 };
 
 }  // namespace cs::net

@@ -29,7 +29,7 @@ void TcpStream::close() {
   m_socket.close(ignored);
 }
 
-void TcpStream::shutdown_send() {
+void TcpStream::shutdown_send(CloseCause) {
   boost::system::error_code ignored;
   m_socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
 }

@@ -13,6 +13,17 @@
 
 namespace cs::net {
 
+/// Why the broker ends a connection, for transports that can tell the peer (WebSocket close
+/// codes, RFC 6455 section 7.4.1).
+enum class CloseCause {
+  normal,            // the client said goodbye, or nothing went wrong (1000)
+  going_away,        // the server is shutting down (1001)
+  protocol_error,    // the client broke the MQTT protocol (1002)
+  policy_violation,  // refused or ended by the server's rules: auth, limits, keep alive (1008)
+  too_big,           // a packet over the maximum size (1009)
+  server_error,      // the server could not go on (1011)
+};
+
 using ReadHandler = std::function<void(boost::system::error_code, std::size_t)>;
 using WriteHandler = std::function<void(boost::system::error_code, std::size_t)>;
 
@@ -35,13 +46,20 @@ class Stream {
   virtual void async_write(const void* data, std::size_t size, WriteHandler handler) = 0;
   /// Closes the stream now; pending operations complete with an error.
   virtual void close() = 0;
-  /// Says "no more data" to the peer after what was written (TCP FIN), while reads go on.
-  /// Transports with a closing handshake of their own (TLS, WebSocket) just close.
-  virtual void shutdown_send() { close(); }
+  /// Says "no more data" to the peer after what was written (TCP FIN), while reads go on, for
+  /// `cause`. Transports with a closing handshake of their own (TLS, WebSocket) close, telling
+  /// the peer `cause` when they can.
+  virtual void shutdown_send(CloseCause cause) {
+    (void)cause;
+    close();
+  }
   /// "1.2.3.4:5678", for logs.
   virtual std::string peer() const = 0;
   /// The client certificate verified during async_start, if the transport asked for one.
   virtual std::optional<ClientCertificate> client_certificate() const { return std::nullopt; }
+  /// The socket itself when the stream adds nothing to it (plain TCP), so that the host can wait
+  /// for input without holding a buffer and read and write it directly; else null.
+  virtual boost::asio::ip::tcp::socket* plain_socket() { return nullptr; }
 };
 
 /// Wraps an accepted socket in the stream of one transport.
@@ -55,8 +73,9 @@ class TcpStream final : public Stream {
   void async_read_some(void* data, std::size_t size, ReadHandler handler) override;
   void async_write(const void* data, std::size_t size, WriteHandler handler) override;
   void close() override;
-  void shutdown_send() override;
+  void shutdown_send(CloseCause cause) override;
   std::string peer() const override;
+  boost::asio::ip::tcp::socket* plain_socket() override { return &m_socket; }
 
  private:
   boost::asio::ip::tcp::socket m_socket;

@@ -50,6 +50,8 @@ Result<TlsContextPtr> make_server_tls_context(const TlsSettings& settings) {
                 "cannot set up the TLS policy: " + certs::openssl_error_text());
   }
   SSL_CTX_set_default_passwd_cb(ctx, no_password);
+  // An idle connection gives its read and write buffers (about 34 KB) back until it is busy again.
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 
   const auto cert = settings.certificate_file.string();
   const auto key = settings.key_file.string();

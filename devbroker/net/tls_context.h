@@ -35,6 +35,22 @@ using TlsContextPtr = std::shared_ptr<boost::asio::ssl::context>;
 /// A server context for `settings`; the error names the file that would not load and why.
 Result<TlsContextPtr> make_server_tls_context(const TlsSettings& settings);
 
+/// The context the TLS listeners give new connections. Replacing it (after the server
+/// certificate was renewed) changes what new handshakes present, while connections already open
+/// keep the context they started with. Used on the broker's event loop only.
+class TlsContextHolder {
+ public:
+  /// Starts with `context`.
+  explicit TlsContextHolder(TlsContextPtr context) : m_context(std::move(context)) {}
+  /// The context for the next connection.
+  const TlsContextPtr& current() const { return m_context; }
+  /// Serves new connections with `context` from now on.
+  void replace(TlsContextPtr context) { m_context = std::move(context); }
+
+ private:
+  TlsContextPtr m_context;
+};
+
 /// Why the client certificate of the handshake on `ssl` was refused ("certificate has
 /// expired"); empty when it was not.
 std::string client_certificate_failure(SSL* ssl);

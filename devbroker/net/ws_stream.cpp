@@ -63,6 +63,24 @@ bool connection_gone(const boost::system::error_code& ec) {
 
 }  // namespace
 
+std::uint16_t ws_close_code(CloseCause cause) {
+  switch (cause) {
+    case CloseCause::normal:
+      return websocket::close_code::normal;
+    case CloseCause::going_away:
+      return websocket::close_code::going_away;
+    case CloseCause::protocol_error:
+      return websocket::close_code::protocol_error;
+    case CloseCause::policy_violation:
+      return websocket::close_code::policy_error;
+    case CloseCause::too_big:
+      return websocket::close_code::too_big;
+    case CloseCause::server_error:
+      return websocket::close_code::internal_error;
+  }
+  return websocket::close_code::normal;
+}
+
 std::size_t first_packet_size(ByteView bytes) {
   if (bytes.size() < 2) return bytes.size();
   const auto length = mqtt::wire::read_varint(bytes.subspan(1));
@@ -143,6 +161,14 @@ class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
           if (ec || offset + length == size) return handler(ec, offset + n);
           self->write_packets(data, size, offset + length, std::move(handler));
         });
+  }
+
+  // A text message already chose its code (1003); anything else says why the broker closes.
+  void close(CloseCause cause) {
+    if (m_close_code == websocket::close_code::normal) {
+      m_close_code = static_cast<websocket::close_code>(ws_close_code(cause));
+    }
+    close();
   }
 
   void close() {
@@ -298,6 +324,10 @@ void WsStream::close() {
   m_core->close();
 }
 
+void WsStream::shutdown_send(CloseCause cause) {
+  m_core->close(cause);
+}
+
 std::string WsStream::peer() const {
   return m_core->peer();
 }
@@ -322,6 +352,10 @@ void WssStream::async_write(const void* data, std::size_t size, WriteHandler han
 
 void WssStream::close() {
   m_core->close();
+}
+
+void WssStream::shutdown_send(CloseCause cause) {
+  m_core->close(cause);
 }
 
 std::string WssStream::peer() const {

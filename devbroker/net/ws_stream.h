@@ -2,13 +2,15 @@
 // MQTT over WebSocket (RFC 6455; MQTT 5.0 section 6) via Beast, on TCP (WS) and on TLS (WSS).
 // The upgrade request is judged by decide_ws_handshake(); refused requests get an HTTP answer
 // and are closed. MQTT bytes travel in binary messages, which may split packets or carry
-// several; a text message closes the connection with code 1003, an oversized one with 1009.
+// several; a text message closes the connection with code 1003, an oversized one with 1009, a
+// malformed frame with 1002 (Beast), and the broker's own reasons map through ws_close_code().
 // The broker sends one packet per message: Paho C (1.3) leaves a second packet of a message
 // unread until more bytes arrive on the socket.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "common/crypto/bytes.h"
@@ -25,6 +27,9 @@ inline constexpr std::size_t k_ws_message_slack = 64 * 1024;
 inline constexpr std::size_t k_ws_max_request_header = 8 * 1024;
 /// How long a closing connection waits for the peer's close frame.
 inline constexpr std::chrono::milliseconds k_ws_close_grace{500};
+
+/// The WebSocket close code (RFC 6455 section 7.4.1) that tells the peer `cause`.
+std::uint16_t ws_close_code(CloseCause cause);
 
 /// The size of the MQTT packet at the start of `bytes` (fixed header included), or all of
 /// `bytes` when they do not start with a whole packet.
@@ -48,6 +53,8 @@ class WsStream final : public Stream {
   /// Sends a close frame (1000, or 1003 after a text message) and closes the socket once the
   /// peer answers or after k_ws_close_grace.
   void close() override;
+  /// Closes as close() does, with the close code that stands for `cause`.
+  void shutdown_send(CloseCause cause) override;
   std::string peer() const override;
 
  private:
@@ -67,6 +74,7 @@ class WssStream final : public Stream {
   void async_read_some(void* data, std::size_t size, ReadHandler handler) override;
   void async_write(const void* data, std::size_t size, WriteHandler handler) override;
   void close() override;
+  void shutdown_send(CloseCause cause) override;
   std::string peer() const override;
   std::optional<ClientCertificate> client_certificate() const override;
 

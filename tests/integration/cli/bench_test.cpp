@@ -94,3 +94,55 @@ TEST_CASE("bench reports a refused CONNECT with exit code 3", "[integration][ben
   CHECK(r.err.find("error: the broker refused the connection of cs-bench-") != std::string::npos);
   CHECK(r.err.find("(return code 5)") != std::string::npos);
 }
+
+TEST_CASE("bench loads the dev broker over mqtts, ws and wss, trusting the dev CA",
+          "[integration][bench][tls][ws]") {
+  DevBroker dev;
+  const std::string host = "127.0.0.1:";
+  const std::vector<std::pair<std::string, std::string>> urls = {
+      {"mqtts://" + host + std::to_string(dev.mqtts_port()),
+       "mqtts://" + host + std::to_string(dev.mqtts_port())},
+      {"ws://" + host + std::to_string(dev.ws_port()) + "/mqtt",
+       "ws://" + host + std::to_string(dev.ws_port()) + "/mqtt"},
+      {"wss://" + host + std::to_string(dev.wss_port()),
+       "wss://" + host + std::to_string(dev.wss_port()) + "/mqtt"},
+  };
+  for (const auto& [url, canonical] : urls) {
+    INFO(url);
+    std::vector<std::string> args = {cloudsignal_binary(), "bench", "--url", url, "--qos", "1",
+                                     "--duration",         "1",     "--json"};
+    if (url.starts_with("mqtts") || url.starts_with("wss")) {
+      args.insert(args.end(), {"--cafile", dev.ca_file()});
+    }
+    const auto r = run_process(args, 30s);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["url"] == canonical);
+    CHECK(j["messages"]["received"].get<std::uint64_t>() > 0);
+    CHECK(j["messages"]["lost"] == 0);
+  }
+  // Idle clients over TLS too.
+  const auto idle =
+      run_process({cloudsignal_binary(), "bench", "--url", urls[2].first, "--cafile", dev.ca_file(),
+                   "--connections", "50", "--idle", "--duration", "0.2", "--json"},
+                  30s);
+  INFO(idle.err);
+  REQUIRE(idle.exit_code == 0);
+  CHECK(nlohmann::json::parse(idle.out)["connect"]["connections"] == 50);
+}
+
+TEST_CASE("bench refuses a TLS broker its CA file does not vouch for",
+          "[integration][bench][tls]") {
+  DevBroker dev;
+  DevBroker other;  // another dev CA
+  const std::string url = "mqtts://127.0.0.1:" + std::to_string(dev.mqtts_port());
+  const auto r = run_process(
+      {cloudsignal_binary(), "bench", "--url", url, "--cafile", other.ca_file(), "--duration", "1"},
+      30s);
+  CHECK(r.exit_code == 6);
+  CHECK(r.err.find("error: cannot connect to " + url + ": certificate verify failed") !=
+        std::string::npos);
+  CHECK(r.err.find("hint: pass --cafile with the CA that signed the broker's certificate") !=
+        std::string::npos);
+}

@@ -342,3 +342,85 @@ TEST_CASE("a message beyond the maximum packet size closes the connection with 1
   CHECK(client.error == websocket::error::closed);
   CHECK(client.close_reason().code == websocket::close_code::too_big);
 }
+
+TEST_CASE("a malformed WebSocket frame closes the connection with 1002", "[integration][ws]") {
+  DevBroker dev;
+  // RFC 6455 5.1: a client masks every frame; 5.2: reserved bits stay 0 without an extension;
+  // opcode 0x3 is reserved.
+  const std::vector<std::pair<const char*, cs::Bytes>> frames = {
+      {"unmasked binary frame", {0x82, 0x02, 0x10, 0x00}},
+      {"RSV1 set", {0xC2, 0x80, 0x11, 0x22, 0x33, 0x44}},
+      {"reserved opcode", {0x83, 0x80, 0x11, 0x22, 0x33, 0x44}},
+  };
+  for (const auto& [what, frame] : frames) {
+    INFO(what);
+    WsClient client(dev.ws_port());
+    REQUIRE_FALSE(client.handshake("/mqtt"));
+    REQUIRE_FALSE(client.send_raw(frame));
+    CHECK(client.packets(1).empty());
+    CHECK(client.error == websocket::error::closed);
+    CHECK(client.close_reason().code == websocket::close_code::protocol_error);
+  }
+}
+
+TEST_CASE("an MQTT protocol violation inside a valid message closes with 1002",
+          "[integration][ws]") {
+  DevBroker dev;
+  SECTION("a first packet that is not CONNECT") {
+    WsClient client(dev.ws_port());
+    REQUIRE_FALSE(client.handshake("/mqtt"));
+    REQUIRE_FALSE(client.send(encode(cs::mqtt::Pingreq{})));
+    CHECK(client.packets(1).empty());
+    CHECK(client.error == websocket::error::closed);
+    CHECK(client.close_reason().code == websocket::close_code::protocol_error);
+  }
+  SECTION("a second CONNECT") {
+    WsClient client(dev.ws_port());
+    REQUIRE_FALSE(client.handshake("/mqtt"));
+    REQUIRE_FALSE(client.send(encode(connect_packet("ws-twice"))));
+    REQUIRE(client.packets(1).size() == 1);
+    REQUIRE_FALSE(client.send(encode(connect_packet("ws-twice"))));
+    CHECK(client.packets(1).empty());
+    CHECK(client.error == websocket::error::closed);
+    CHECK(client.close_reason().code == websocket::close_code::protocol_error);
+  }
+  SECTION("a malformed packet: reserved flags of SUBSCRIBE not 0010") {
+    WsClient client(dev.ws_port());
+    REQUIRE_FALSE(client.handshake("/mqtt"));
+    REQUIRE_FALSE(client.send(encode(connect_packet("ws-flags"))));
+    REQUIRE(client.packets(1).size() == 1);
+    REQUIRE_FALSE(client.send(cs::Bytes{0x80, 0x06, 0x00, 0x01, 0x00, 0x01, 'a', 0x00}));
+    CHECK(client.packets(1).empty());
+    CHECK(client.error == websocket::error::closed);
+    CHECK(client.close_reason().code == websocket::close_code::protocol_error);
+  }
+}
+
+TEST_CASE("a refused CONNECT closes with 1008 after its CONNACK", "[integration][ws]") {
+  DevBroker dev(std::vector<std::string>{});  // anonymous clients are not allowed
+  WsClient client(dev.ws_port());
+  REQUIRE_FALSE(client.handshake("/mqtt"));
+  REQUIRE_FALSE(client.send(encode(connect_packet("ws-nobody"))));
+  const auto got = client.packets(2);
+  REQUIRE(got.size() == 1);
+  REQUIRE(std::holds_alternative<cs::mqtt::Connack>(got[0]));
+  CHECK(std::get<cs::mqtt::Connack>(got[0]).reason_code == 5);  // 3.1.1: not authorized
+  CHECK(client.error == websocket::error::closed);
+  CHECK(client.close_reason().code == websocket::close_code::policy_error);
+}
+
+TEST_CASE("a session taken over by a new connection closes the old one with 1000",
+          "[integration][ws]") {
+  DevBroker dev;
+  WsClient first(dev.ws_port());
+  REQUIRE_FALSE(first.handshake("/mqtt"));
+  REQUIRE_FALSE(first.send(encode(connect_packet("ws-same-id"))));
+  REQUIRE(first.packets(1).size() == 1);
+  WsClient second(dev.ws_port());
+  REQUIRE_FALSE(second.handshake("/mqtt"));
+  REQUIRE_FALSE(second.send(encode(connect_packet("ws-same-id"))));
+  REQUIRE(second.packets(1).size() == 1);
+  CHECK(first.packets(1).empty());
+  CHECK(first.error == websocket::error::closed);
+  CHECK(first.close_reason().code == websocket::close_code::normal);
+}

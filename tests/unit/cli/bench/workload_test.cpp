@@ -24,15 +24,47 @@ TEST_CASE("broker URLs: mqtt:// and tcp://, default port, IPv6 in brackets", "[b
   CHECK(c->port == 2000);
   CHECK(cs::bench::broker_url(*c) == "mqtt://[::1]:2000");
   CHECK(cs::bench::broker_url(*a) == "mqtt://127.0.0.1:1884");
+  CHECK(a->transport == cs::bench::Transport::tcp);
+  CHECK(a->path.empty());
+}
+
+TEST_CASE("broker URLs: mqtts://, ws:// and wss://, their default ports and paths", "[bench]") {
+  using cs::bench::Transport;
+  const struct {
+    const char* url;
+    Transport transport;
+    std::uint16_t port;
+    const char* path;
+    const char* canonical;
+  } table[] = {
+      {"mqtts://localhost", Transport::tls, 8883, "", "mqtts://localhost:8883"},
+      {"ssl://localhost:9883/", Transport::tls, 9883, "", "mqtts://localhost:9883"},
+      {"ws://127.0.0.1", Transport::ws, 80, "/mqtt", "ws://127.0.0.1:80/mqtt"},
+      {"ws://127.0.0.1:18884/", Transport::ws, 18884, "/", "ws://127.0.0.1:18884/"},
+      {"wss://[::1]:18885/mqtt?x=1", Transport::wss, 18885, "/mqtt?x=1",
+       "wss://[::1]:18885/mqtt?x=1"},
+      {"wss://broker.example", Transport::wss, 443, "/mqtt", "wss://broker.example:443/mqtt"},
+  };
+  for (const auto& row : table) {
+    INFO(row.url);
+    auto a = parse_broker_url(row.url);
+    REQUIRE(a);
+    CHECK(a->transport == row.transport);
+    CHECK(a->port == row.port);
+    CHECK(a->path == row.path);
+    CHECK(a->tls() == (row.transport == Transport::tls || row.transport == Transport::wss));
+    CHECK(cs::bench::broker_url(*a) == row.canonical);
+  }
 }
 
 TEST_CASE("broker URLs bench cannot use are usage errors saying why", "[bench]") {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"127.0.0.1:1883", "cannot use broker URL '127.0.0.1:1883': it has no scheme"},
-      {"mqtts://h:8883",
-       "cannot use broker URL 'mqtts://h:8883': bench speaks plain MQTT over TCP, not mqtts://"},
-      {"ws://h:80",
-       "cannot use broker URL 'ws://h:80': bench speaks plain MQTT over TCP, not ws://"},
+      {"http://h:80",
+       "cannot use broker URL 'http://h:80': bench speaks mqtt://, mqtts://, ws:// and wss://, "
+       "not http://"},
+      {"mqtts://h:1/topic", "cannot use broker URL 'mqtts://h:1/topic': it has a path"},
+      {"wss://:443/mqtt", "cannot use broker URL 'wss://:443/mqtt': it has no host"},
       {"mqtt://:1883", "cannot use broker URL 'mqtt://:1883': it has no host"},
       {"mqtt://h:0",
        "cannot use broker URL 'mqtt://h:0': the port is not a number from 1 to 65535"},
@@ -52,7 +84,7 @@ TEST_CASE("broker URLs bench cannot use are usage errors saying why", "[bench]")
     REQUIRE_FALSE(r);
     CHECK(r.error().code == cs::ErrorCode::usage);
     CHECK(r.error().message == message);
-    CHECK(r.error().hint == "write it as mqtt://HOST:PORT");
+    CHECK(r.error().hint == "write it as mqtt://, mqtts://, ws:// or wss://HOST:PORT");
   }
 }
 

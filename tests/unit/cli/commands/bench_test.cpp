@@ -88,8 +88,10 @@ TEST_CASE("bench refuses values it cannot run, naming the flag", "[cli][bench]")
   CHECK(with([](auto& o) { o.topic = "a/#"; }).starts_with("--topic: "));
   CHECK(with([](auto& o) { o.password = "secret"; }) ==
         "MQTT 3.1.1 sends a password only with a username: add -u");
-  CHECK(with([](auto& o) { o.url = "mqtts://h:8883"; }) ==
-        "cannot use broker URL 'mqtts://h:8883': bench speaks plain MQTT over TCP, not mqtts://");
+  CHECK(with([](auto& o) { o.url = "http://h:80"; }) ==
+        "cannot use broker URL 'http://h:80': bench speaks mqtt://, mqtts://, ws:// and wss://, "
+        "not http://");
+  CHECK(with([](auto& o) { o.ca_file = "ca.pem"; }) == "--cafile is for mqtts:// and wss:// URLs");
 }
 
 TEST_CASE("bench usage errors exit 2 before connecting anywhere", "[cli][bench]") {
@@ -110,7 +112,7 @@ TEST_CASE("bench --help lists its flags and ends with examples", "[cli][bench]")
   for (const char* flag :
        {"--url", "--host", "--port", "--mqtt-version", "--publishers", "--subscribers", "--rate",
         "--size", "--qos", "--duration", "--topic", "--window", "--connections", "--idle", "--json",
-        "-u,--username", "-P,--password", "--threads"}) {
+        "-u,--username", "-P,--password", "--threads", "--cafile"}) {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);
   }

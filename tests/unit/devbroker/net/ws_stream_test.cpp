@@ -32,3 +32,14 @@ TEST_CASE("WebSocket writes: what is not a whole packet goes as it is", "[net][w
   CHECK(size_of({0x30, 0x05, 0x00}) == 3);              // shorter than it says
   CHECK(size_of({0x30, 0x80, 0x80, 0x80, 0x80}) == 5);  // a length past four bytes
 }
+
+TEST_CASE("WebSocket close codes for each close cause (RFC 6455 7.4.1)", "[net][ws]") {
+  using cs::net::CloseCause;
+  using cs::net::ws_close_code;
+  CHECK(ws_close_code(CloseCause::normal) == 1000);
+  CHECK(ws_close_code(CloseCause::going_away) == 1001);
+  CHECK(ws_close_code(CloseCause::protocol_error) == 1002);
+  CHECK(ws_close_code(CloseCause::policy_violation) == 1008);
+  CHECK(ws_close_code(CloseCause::too_big) == 1009);
+  CHECK(ws_close_code(CloseCause::server_error) == 1011);
+}
