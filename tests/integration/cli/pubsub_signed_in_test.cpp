@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <csignal>
 #include <mqtt/client.h>
 #include <nlohmann/json.hpp>
@@ -201,4 +202,31 @@ TEST_CASE("TokenKeeper refreshes the token when due and revokes it at the end",
     CHECK(local_account_tokens(broker).size() == 1);
   }
   CHECK(local_account_tokens(broker).empty());
+}
+
+TEST_CASE("the dev CA is trusted on the dev broker's TLS URLs with no --cafile",
+          "[integration][cli][pubsub][tls]") {
+  DevBroker broker(std::vector<std::string>{});
+  std::map<std::string, std::string> env{{"HOME", broker.home()}};
+  const std::string dev_dir = broker.data_dir();
+  for (const std::string& url :
+       {"mqtts://localhost:" + std::to_string(broker.mqtts_port()),
+        "wss://localhost:" + std::to_string(broker.wss_port()) + "/mqtt"}) {
+    INFO(url);
+    // As the dev profile (HOME holds it) and as --dev.
+    auto r = cs::test::run_process(
+        cli_argv({"pub", "--url", url, "-t", "tls/check", "-m", "x", "-q", "1"}), 20s, {}, env);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    r = cs::test::run_process(cli_argv({"pub", "--dev", "--dev-dir", dev_dir, "--url", url, "-t",
+                                        "tls/check", "-m", "x", "-q", "1"}),
+                              20s, {}, env);
+    CHECK(r.exit_code == 0);
+  }
+  // Without an account, the dev CA is not trusted: a TLS failure, not a silent downgrade.
+  const auto r = cs::test::run_process(
+      cli_argv({"pub", "--url", "mqtts://localhost:" + std::to_string(broker.mqtts_port()), "-t",
+                "tls/check", "-m", "x"}),
+      20s);
+  CHECK(r.exit_code == 6);
 }
