@@ -128,8 +128,11 @@ Result<void> configure(Connection& connection) {
     message += ")";
     return fail(ErrorCode::io, std::move(message));
   }
-  for (const char* pragma :
-       {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA trusted_schema=OFF"}) {
+  // No automatic checkpoints: the commit that crossed the threshold would copy the log into the
+  // database file (and fsync it) while its writer waits. The Store's Checkpointer does it on a
+  // thread of its own.
+  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                             "PRAGMA trusted_schema=OFF", "PRAGMA wal_autocheckpoint=0"}) {
     const int rc = sqlite3_exec(connection.db, pragma, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return fail(sqlite_error(connection, rc));
   }

@@ -99,7 +99,8 @@ class Statement {
 class Database {
  public:
   /// Opens the database file at `path`, creating it with mode 0600 when missing (its directory
-  /// must exist), and sets WAL, synchronous=FULL, foreign keys and the busy timeout. A file that
+  /// must exist), and sets WAL (without automatic checkpoints: see checkpointer.h),
+  /// synchronous=FULL, foreign keys and the busy timeout. A file that
   /// is not a SQLite database or fails `PRAGMA quick_check` is refused with an io error naming
   /// `path`; it is never modified or replaced.
   static Result<Database> open(const std::filesystem::path& path);

@@ -39,7 +39,15 @@ Result<Store> open_store(const std::filesystem::path& data_dir, Ephemeral epheme
   auto db = open_database(data_dir, ephemeral);
   if (!db) return fail(db.error());
   if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());
-  return Store(std::move(*db));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (ephemeral == Ephemeral::no) {
+    auto connection = db->reopen();
+    if (!connection) return fail(connection.error());
+    checkpointer = std::make_unique<Checkpointer>(std::move(*connection));
+  }
+  Store store(std::move(*db));
+  store.m_checkpointer = std::move(checkpointer);
+  return store;
 }
 
 Result<BootstrapResult> Store::bootstrap(SysSeconds now) {

@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "common/time/rfc3339.h"
+#include "devbroker/store/checkpointer.h"
 #include "devbroker/store/database.h"
 #include "devbroker/store/repositories.h"
 #include "devbroker/store/store_writer.h"
@@ -55,6 +56,7 @@ class Store {
   explicit Store(Database db);
   std::unique_ptr<Database> m_db;
   std::unique_ptr<Repositories> m_repos;
+  std::unique_ptr<Checkpointer> m_checkpointer;  // for a database file; stops first
 };
 
 /// Opens `data_dir`/state.db (the directory must exist), or with `ephemeral` a fresh in-memory
