@@ -1,5 +1,7 @@
 #include "cli/commands/dev.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 
@@ -65,11 +67,32 @@ std::string shell_word(const std::string& text) {
   return quoted.append("'");
 }
 
+// How a person names this binary in a command: "cloudsignal" when that is what their PATH
+// finds, else its full path (as when scripts/dev runs it from the build directory).
+std::string program_name(Context& ctx) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "cloudsignal";
+  const std::string path = ctx.getenv("PATH").value_or("");
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find(':', start), path.size());
+    const std::string dir = path.substr(start, end - start);
+    std::error_code same_ec;
+    if (!dir.empty() &&
+        std::filesystem::equivalent(std::filesystem::path(dir) / "cloudsignal", self, same_ec)) {
+      return "cloudsignal";
+    }
+    start = end + 1;
+  }
+  return shell_word(self.string());
+}
+
 // Three commands that work against this broker as they are printed (another data directory is
-// named in them).
-void print_try_commands(std::ostream& out, const std::string& data_dir) {
+// named in them, and the binary by its path when PATH does not find it).
+void print_try_commands(std::ostream& out, const std::string& data_dir, const std::string& cs) {
   std::string dev = "--dev";
-  std::string dev_command = "cloudsignal dev";
+  std::string dev_command = cs + " dev";
   if (!data_dir.empty()) {
     std::error_code ec;
     const std::string dir = shell_word(std::filesystem::absolute(data_dir, ec).string());
@@ -77,10 +100,10 @@ void print_try_commands(std::ostream& out, const std::string& data_dir) {
     dev_command.append(" --data-dir ").append(dir);
   }
   out << "Try, in another terminal:\n"
-      << "  cloudsignal sub " << dev << " -t 'demo/#'\n"
-      << "  cloudsignal pub " << dev << " -t demo/hello -m 'hello'\n"
+      << "  " << cs << " sub " << dev << " -t 'demo/#'\n"
+      << "  " << cs << " pub " << dev << " -t demo/hello -m 'hello'\n"
       << "  " << dev_command << " idp-token --provider supabase --email ada@example.com \\\n"
-      << "      | cloudsignal tokens exchange " << dev << " --token -\n";
+      << "      | " << cs << " tokens exchange " << dev << " --token -\n";
 }
 
 }  // namespace
@@ -199,7 +222,7 @@ int run_dev(const DevCommandOptions& options, Context& ctx) {
     banner_line(ctx.out, "anonymous", options.allow_anonymous ? "allowed" : "refused");
     banner_line(ctx.out, "state",
                 options.ephemeral ? "in memory" : "state.db in the data directory");
-    print_try_commands(ctx.out, options.data_dir);
+    print_try_commands(ctx.out, options.data_dir, program_name(ctx));
     ctx.out << "Press Ctrl-C to stop.\n";
     ctx.out.flush();
   });

@@ -2,6 +2,8 @@
 // real `cloudsignal dev`.
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/dev_broker.h"
@@ -83,38 +85,45 @@ TEST_CASE("dev idp-token refuses bad flags and says when no broker runs",
 }
 
 TEST_CASE("the three commands of the dev banner work as printed", "[integration][cli][dev]") {
-  DevBroker broker(std::vector<std::string>{});
+  // `cloudsignal` on PATH, as after an install: the banner names it so.
+  cs::test::TempDir bin;
+  const std::string binary = std::filesystem::canonical(cs::test::cloudsignal_binary()).string();
+  std::filesystem::create_symlink(binary, bin.path() + "/cloudsignal");
+  const std::string path = bin.path() + ":" + std::getenv("PATH");
+  DevBroker broker(std::vector<std::string>{}, {}, {{"PATH", path}});
   const std::string banner = broker.process().out();
   const std::string dev = "--dev --dev-dir " + broker.data_dir();
-  REQUIRE(banner.find("Try, in another terminal:\n"
-                      "  cloudsignal sub " +
-                      dev +
-                      " -t 'demo/#'\n"
-                      "  cloudsignal pub " +
-                      dev +
-                      " -t demo/hello -m 'hello'\n"
-                      "  cloudsignal dev --data-dir " +
-                      broker.data_dir() +
-                      " idp-token --provider supabase --email ada@example.com \\\n"
-                      "      | cloudsignal tokens exchange " +
-                      dev + " --token -\n") != std::string::npos);
-  // The same commands through a shell, as a person would paste them.
+  std::string expected = "Try, in another terminal:\n";
+  expected.append("  cloudsignal sub " + dev + " -t 'demo/#'\n");
+  expected.append("  cloudsignal pub " + dev + " -t demo/hello -m 'hello'\n");
+  expected.append("  cloudsignal dev --data-dir " + broker.data_dir() +
+                  " idp-token --provider supabase --email ada@example.com \\\n");
+  expected.append("      | cloudsignal tokens exchange " + dev + " --token -\n");
+  REQUIRE(banner.find(expected) != std::string::npos);
+
   // The same commands through a shell, as a person would paste them (the publisher repeats
   // until the subscriber, which stops after one message, has subscribed).
-  const std::string cs = cs::test::cloudsignal_binary();
-  std::string script = "set -e; ";
-  script.append(cs + " sub " + dev + " -t 'demo/#' -C 1 -W 30 > sub.out &\n");
-  script.append("until [ -s sub.out ]; do " + cs + " pub " + dev +
+  std::string script = "set -e\n";
+  script.append("cloudsignal sub " + dev + " -t 'demo/#' -C 1 -W 30 > sub.out &\n");
+  script.append("until [ -s sub.out ]; do cloudsignal pub " + dev +
                 " -t demo/hello -m 'hello'; sleep 0.2; done; wait; cat sub.out\n");
-  script.append(cs + " dev --data-dir " + broker.data_dir() +
-                " idp-token --provider supabase --email ada@example.com | " + cs +
-                " tokens exchange " + dev + " --token - --json\n");
+  script.append("cloudsignal dev --data-dir " + broker.data_dir() +
+                " idp-token --provider supabase --email ada@example.com \\\n" +
+                "  | cloudsignal tokens exchange " + dev + " --token - --json\n");
   cs::test::TempDir work;
   const auto r = cs::test::run_process({"bash", "-c", "cd " + work.path() + " && " + script}, 60s,
-                                       {}, {{"HOME", broker.home()}});
+                                       {}, {{"HOME", broker.home()}, {"PATH", path}});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("demo/hello hello\n") == 0);
   CHECK(r.out.find("\"mqtt_username\": \"ada_example_com@" + broker.org_short_id()) !=
+        std::string::npos);
+}
+
+TEST_CASE("the dev banner names the binary by its path when PATH does not find it",
+          "[integration][cli][dev]") {
+  DevBroker broker(std::vector<std::string>{});
+  const std::string binary = std::filesystem::canonical(cs::test::cloudsignal_binary()).string();
+  CHECK(broker.process().out().find("\n  " + binary + " sub --dev --dev-dir ") !=
         std::string::npos);
 }
