@@ -11,4 +11,10 @@ std::ostream& Context::status() {
   return quiet ? discard : err;
 }
 
+bool Context::env_set(std::string_view name) const {
+  if (!getenv) return false;
+  const auto value = getenv(name);
+  return value && !value->empty();
+}
+
 }  // namespace cs::cli

@@ -45,6 +45,8 @@ struct Context {
 
   /// Where a command says what it did ("Created user ..."): `err`, or nowhere under --quiet.
   std::ostream& status();
+  /// True when the environment variable `name` is set to something other than "".
+  bool env_set(std::string_view name) const;
 };
 
 }  // namespace cs::cli

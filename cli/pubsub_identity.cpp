@@ -33,16 +33,11 @@ bool same_broker(const mqtt_client::MqttUrl& url, const std::string& text) {
          url.port == other->port;
 }
 
-bool env_set(Context& ctx, std::string_view name) {
-  auto value = ctx.getenv(name);
-  return value && !value->empty();
-}
-
 // True when the command line or the environment chose the API credential (rather than the
 // profiles on disk).
 bool credential_chosen(const ApiFlags& flags, Context& ctx) {
-  return flags.dev || !flags.profile.empty() || env_set(ctx, "CLOUDSIGNAL_API_KEY") ||
-         env_set(ctx, k_profile_env);
+  return flags.dev || !flags.profile.empty() || ctx.env_set("CLOUDSIGNAL_API_KEY") ||
+         ctx.env_set(k_profile_env);
 }
 
 // Whether `flags` and the environment configure any API credential; errors only for ones named

@@ -158,4 +158,16 @@ SysSeconds now_seconds(Context& ctx) {
   return std::chrono::floor<std::chrono::seconds>(ctx.now());
 }
 
+std::string string_at(const nlohmann::json& object, const char* outer, const char* inner) {
+  const auto it = object.find(outer);
+  if (it == object.end() || !it->is_object()) return {};
+  const auto value = it->find(inner);
+  return value != it->end() && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+std::optional<std::string> optional_string(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
 }  // namespace cs::cli

@@ -73,6 +73,13 @@ Result<TokenGrant> exchange_code(const http::Client& client, const std::string& 
 /// Asks `client`'s POST /oauth/revoke to end the session that `token` belongs to.
 Result<void> revoke_token(const http::Client& client, const std::string& token);
 
+/// The string at `object`[`outer`][`inner`] (as in a /v2/me answer), or "" when it is absent or
+/// not a string.
+std::string string_at(const nlohmann::json& object, const char* outer, const char* inner);
+
+/// `text`, or nullopt when it is empty.
+std::optional<std::string> optional_string(const std::string& text);
+
 /// `ctx.now()` to the second.
 SysSeconds now_seconds(Context& ctx);
 

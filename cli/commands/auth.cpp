@@ -13,18 +13,6 @@ using nlohmann::json;
 // Revocation is a courtesy to the server: a dead one must not hold up signing out.
 constexpr std::chrono::seconds k_revoke_timeout{5};
 
-std::string string_at(const json& object, const char* outer, const char* inner) {
-  const auto it = object.find(outer);
-  if (it == object.end() || !it->is_object()) return {};
-  const auto value = it->find(inner);
-  return value != it->end() && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-std::optional<std::string> optional_string(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  return text;
-}
-
 json nullable(const std::optional<std::string>& text) {
   return text ? json(*text) : json(nullptr);
 }

@@ -16,18 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string string_at(const json& object, const char* outer, const char* inner) {
-  const auto it = object.find(outer);
-  if (it == object.end() || !it->is_object()) return {};
-  const auto value = it->find(inner);
-  return value != it->end() && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-std::optional<std::string> optional_string(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  return text;
-}
-
 Result<std::string> read_token(Context& ctx) {
   std::string text;
   if (ctx.in != nullptr) {

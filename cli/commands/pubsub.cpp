@@ -155,11 +155,6 @@ Result<void> print_messages(const SubPlan& plan, Context& ctx, MqttClient& clien
   }
 }
 
-bool env_set(Context& ctx, std::string_view name) {
-  auto value = ctx.getenv(name);
-  return value && !value->empty();
-}
-
 // The connection `given` describes, with the signed-in account's credentials when neither the
 // command line nor the environment names any; `keeper` then keeps a session's token alive.
 Result<mqtt_client::ConnectSettings> connection_settings(
@@ -167,11 +162,11 @@ Result<mqtt_client::ConnectSettings> connection_settings(
     std::unique_ptr<TokenKeeper>& keeper) {
   if (auto ok = mqtt_client::check_connection(given); !ok) return fail(ok.error());
   mqtt_client::ConnectionOptions o = given;
-  const bool named = o.username || o.password || env_set(ctx, mqtt_client::k_username_env) ||
-                     env_set(ctx, mqtt_client::k_password_env);
+  const bool named = o.username || o.password || ctx.env_set(mqtt_client::k_username_env) ||
+                     ctx.env_set(mqtt_client::k_password_env);
   if (!named) {
     std::optional<std::string> url = o.url;
-    if (!url && env_set(ctx, mqtt_client::k_url_env)) url = ctx.getenv(mqtt_client::k_url_env);
+    if (!url && ctx.env_set(mqtt_client::k_url_env)) url = ctx.getenv(mqtt_client::k_url_env);
     auto identity = resolve_api_identity(api, url, ctx);
     if (!identity) return fail(identity.error());
     if (*identity) {

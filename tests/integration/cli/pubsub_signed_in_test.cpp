@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <map>
 #include <csignal>
+#include <map>
 #include <mqtt/client.h>
 #include <nlohmann/json.hpp>
 #include <thread>
