@@ -2,6 +2,8 @@
 // Network side of the broker: accepts connections, moves bytes between sockets and the broker
 // core, and ticks its timers. Everything runs on one io_context thread, the broker's owner.
 
+#include <sys/socket.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,6 +22,9 @@
 namespace cs::net {
 
 class Link;
+class PlainLink;
+class Poller;
+class StreamLink;
 
 /// What the transport should tell the peer when the broker closes a connection for `reason`.
 CloseCause close_cause(mqtt::ReasonCode reason);
@@ -58,16 +63,24 @@ class BrokerHost {
   mqtt::Broker& broker() { return m_broker; }
 
  private:
-  friend class Link;
+  friend class PlainLink;
+  friend class StreamLink;
 
   /// What the transport should tell the peer when the broker closes a connection for `reason`.
   CloseCause close_cause(mqtt::ReasonCode reason);
   struct Listener {
     boost::asio::ip::tcp::acceptor acceptor;
-    StreamFactory make_stream;
+    StreamFactory make_stream;            // null for plain TCP, which the host serves itself
     boost::asio::ip::tcp::endpoint peer;  // filled by the accept under way
+    boost::asio::steady_timer retry;      // plain TCP: accepting again after running out of fds
+    bool starved = false;                 // plain TCP: out of descriptors, said so once
   };
   void accept_next(Listener& listener);
+  void wait_plain(Listener& listener);
+  void accept_plain(Listener& listener);
+  void open_plain(int fd, const sockaddr_storage& address);
+  void resume_reading(mqtt::ConnectionId id);
+  void abort(mqtt::ConnectionId id);
   void tick();
   void forget(mqtt::ConnectionId id);
   void poll_stopped();
@@ -75,6 +88,7 @@ class BrokerHost {
   boost::asio::io_context& m_io;
   mqtt::Broker& m_broker;
   std::vector<std::unique_ptr<Listener>> m_listeners;
+  std::unique_ptr<Poller> m_poller;  // plain TCP connections, from the first listen_tcp on
   std::unordered_map<mqtt::ConnectionId, std::shared_ptr<Link>> m_links;
   boost::asio::steady_timer m_timer;
   mqtt::ConnectionId m_next_id = 1;

@@ -1,6 +1,6 @@
 #pragma once
-// A byte stream as the broker host sees it: TCP, TLS, WebSocket or WebSocket over TLS behind
-// one interface.
+// A byte stream with a layer of its own as the broker host sees it: TLS, WebSocket or WebSocket
+// over TLS behind one interface. (Plain TCP the host reads and writes itself.)
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
@@ -57,29 +57,10 @@ class Stream {
   virtual std::string peer() const = 0;
   /// The client certificate verified during async_start, if the transport asked for one.
   virtual std::optional<ClientCertificate> client_certificate() const { return std::nullopt; }
-  /// The socket itself when the stream adds nothing to it (plain TCP), so that the host can wait
-  /// for input without holding a buffer and read and write it directly; else null.
-  virtual boost::asio::ip::tcp::socket* plain_socket() { return nullptr; }
 };
 
 /// Wraps an accepted socket in the stream of one transport.
 using StreamFactory = std::function<std::unique_ptr<Stream>(boost::asio::ip::tcp::socket)>;
-
-/// Plain TCP.
-class TcpStream final : public Stream {
- public:
-  explicit TcpStream(boost::asio::ip::tcp::socket socket);
-  void async_start(std::function<void(boost::system::error_code)> done) override;
-  void async_read_some(void* data, std::size_t size, ReadHandler handler) override;
-  void async_write(const void* data, std::size_t size, WriteHandler handler) override;
-  void close() override;
-  void shutdown_send(CloseCause cause) override;
-  std::string peer() const override;
-  boost::asio::ip::tcp::socket* plain_socket() override { return &m_socket; }
-
- private:
-  boost::asio::ip::tcp::socket m_socket;
-};
 
 /// "address:port" of `endpoint`, with IPv6 addresses in brackets.
 std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
