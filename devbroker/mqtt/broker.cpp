@@ -22,18 +22,19 @@ Broker::~Broker() = default;
 
 Connection* Broker::find_connection(ConnectionId id) {
   auto it = m_connections.find(id);
-  return it == m_connections.end() ? nullptr : it->second.get();
+  return it == m_connections.end() ? nullptr : &it->second;
 }
 
 void Broker::on_open(ConnectionId id, std::string peer, TimePoint now,
                      std::optional<std::string> certificate_name) {
-  auto c = std::make_unique<Connection>();
-  c->id = id;
-  c->peer = std::move(peer);
-  c->certificate_name = std::move(certificate_name);
-  c->last_received = now;
-  Connection& ref = *c;
-  m_connections[id] = std::move(c);
+  // Kept in the map's node itself: one allocation per connection, at a stable address.
+  Connection& ref = m_connections.try_emplace(id).first->second;
+  ref.id = id;
+  ref.peer = std::move(peer);
+  if (certificate_name) {
+    ref.certificate_name = std::make_unique<const std::string>(std::move(*certificate_name));
+  }
+  ref.last_received = now;
   if (m_connections.size() > m_options.limits.max_connections) {
     log::warn("refusing connection from " + ref.peer + ": too many connections");
     request_close(ref, ReasonCode::server_busy);
@@ -232,16 +233,17 @@ void Broker::on_closed(ConnectionId id, TimePoint now) {
 
 void Broker::on_tick(TimePoint now) {
   std::vector<Connection*> expired;
-  for (auto& [id, c] : m_connections) {
+  for (auto& [id, entry] : m_connections) {
+    Connection* c = &entry;
     if (c->state == ConnectionState::closing) continue;
     if (c->state != ConnectionState::connected) {
-      if (now - c->last_received > k_connect_timeout) expired.push_back(c.get());
+      if (now - c->last_received > k_connect_timeout) expired.push_back(c);
       continue;
     }
     // [MQTT-3.1.2-24] close after one and a half keep-alive periods of silence.
     if (c->keep_alive != 0 &&
         now - c->last_received > std::chrono::milliseconds(c->keep_alive) * 1500) {
-      expired.push_back(c.get());
+      expired.push_back(c);
     }
   }
   for (Connection* c : expired) {
@@ -283,9 +285,11 @@ void Broker::on_tick(TimePoint now) {
 void Broker::disconnect_if(const std::function<bool(const Identity&)>& match, ReasonCode reason,
                            TimePoint now) {
   std::vector<Connection*> victims;
-  for (auto& [id, c] : m_connections) {
-    if (c->state == ConnectionState::connected && c->identity && match(*c->identity)) {
-      victims.push_back(c.get());
+  for (auto& [id, entry] : m_connections) {
+    Connection* c = &entry;
+    if (c->state == ConnectionState::connected && c->session != nullptr && c->session->identity &&
+        match(*c->session->identity)) {
+      victims.push_back(c);
     }
   }
   for (Connection* c : victims) fail(*c, reason, "disconnected by the server", now);
@@ -293,7 +297,7 @@ void Broker::disconnect_if(const std::function<bool(const Identity&)>& match, Re
 
 void Broker::shutdown(TimePoint now) {
   std::vector<Connection*> all;
-  for (auto& [id, c] : m_connections) all.push_back(c.get());
+  for (auto& [id, c] : m_connections) all.push_back(&c);
   for (Connection* c : all) {
     if (c->state == ConnectionState::connected) {
       if (c->version == Version::v5) send(*c, Disconnect{ReasonCode::server_shutting_down, {}});
@@ -329,12 +333,12 @@ Bytes Broker::take_output(ConnectionId id) {
 
 bool Broker::close_requested(ConnectionId id) const {
   auto it = m_connections.find(id);
-  return it == m_connections.end() || it->second->close_requested;
+  return it == m_connections.end() || it->second.close_requested;
 }
 
 ReasonCode Broker::close_reason(ConnectionId id) const {
   auto it = m_connections.find(id);
-  return it == m_connections.end() ? ReasonCode::success : it->second->close_reason;
+  return it == m_connections.end() ? ReasonCode::success : it->second.close_reason;
 }
 
 BrokerStats Broker::stats() const {

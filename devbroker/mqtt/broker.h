@@ -151,7 +151,8 @@ class Broker {
   void handle_connect(Connection& c, Connect&& packet, TimePoint now);
   void complete_connect(Connection& c, AuthDecision&& decision, TimePoint now);
   void refuse_connect(Connection& c, ReasonCode reason, std::string_view why);
-  Session& attach_session(Connection& c, const Connect& connect, bool& session_present,
+  Session& attach_session(Connection& c, const Connect& connect,
+                          std::shared_ptr<const Identity> identity, bool& session_present,
                           TimePoint now);
   void destroy_session(Session& s);
 
@@ -194,7 +195,7 @@ class Broker {
   TimePoint m_started;
   TimePoint m_next_sys;
 
-  std::unordered_map<ConnectionId, std::unique_ptr<Connection>> m_connections;
+  std::unordered_map<ConnectionId, Connection> m_connections;
   // Keyed by a view of each session's own client_id, which lives as long as its entry.
   std::unordered_map<std::string_view, std::unique_ptr<Session>> m_sessions;
   std::uint64_t m_next_session_serial = 1;

@@ -11,8 +11,12 @@
 namespace cs::mqtt {
 std::string describe(const Connection& c) {
   std::string out;
-  if (!c.client_id.empty()) {
-    out.append("client '").append(c.client_id).append("' from ");
+  // The client id lives with the session, or with the CONNECT while it is being authenticated.
+  const std::string* id = c.session != nullptr           ? &c.session->client_id
+                          : c.pending_connect != nullptr ? &c.pending_connect->client_id
+                                                         : nullptr;
+  if (id != nullptr && !id->empty()) {
+    out.append("client '").append(*id).append("' from ");
   }
   out.append(c.peer.empty() ? std::string("unknown peer") : c.peer);
   return out;
@@ -83,16 +87,16 @@ void Broker::handle_connect(Connection& c, Connect&& connect, TimePoint now) {
     }
   }
 
-  c.client_id = connect.client_id;
   c.state = ConnectionState::authenticating;
-  ConnectRequest request{c.id,
-                         connect.version,
-                         connect.client_id,
-                         connect.username,
-                         connect.password,
-                         props.authentication_method,
-                         c.peer,
-                         c.certificate_name};
+  ConnectRequest request{
+      c.id,
+      connect.version,
+      connect.client_id,
+      connect.username,
+      connect.password,
+      props.authentication_method,
+      c.peer,
+      c.certificate_name ? std::optional<std::string>(*c.certificate_name) : std::nullopt};
   c.pending_connect = std::make_unique<Connect>(std::move(connect));
   if (auto decision = m_authorizer.authenticate(request)) {
     complete_connect(c, std::move(*decision), now);
@@ -115,7 +119,6 @@ void Broker::complete_connect(Connection& c, AuthDecision&& decision, TimePoint 
   }
   Connect connect = std::move(*c.pending_connect);
   c.pending_connect.reset();
-  c.identity = std::move(decision.identity);
 
   // [MQTT-3.1.4-3] a second connection with the same client id takes the session over.
   if (auto it = m_sessions.find(connect.client_id);
@@ -128,7 +131,7 @@ void Broker::complete_connect(Connection& c, AuthDecision&& decision, TimePoint 
   }
 
   bool session_present = false;
-  Session& s = attach_session(c, connect, session_present, now);
+  Session& s = attach_session(c, connect, std::move(decision.identity), session_present, now);
 
   std::uint16_t keep_alive = connect.keep_alive;
   const std::uint16_t max_keep_alive = m_options.limits.max_keep_alive;
@@ -144,7 +147,7 @@ void Broker::complete_connect(Connection& c, AuthDecision&& decision, TimePoint 
   Connack ack{session_present, 0, {}};
   if (c.version == Version::v5) {
     auto& p = ack.properties;
-    if (c.pending_assigned_id) p.assigned_client_identifier = c.client_id;
+    if (c.pending_assigned_id) p.assigned_client_identifier = s.client_id;
     if (keep_alive_overridden) p.server_keep_alive = keep_alive;
     p.receive_maximum = m_options.limits.receive_maximum;
     p.maximum_packet_size = m_options.limits.max_packet_size;
@@ -178,7 +181,8 @@ void Broker::refuse_connect(Connection& c, ReasonCode reason, std::string_view w
   c.pending_connect.reset();
 }
 
-Session& Broker::attach_session(Connection& c, const Connect& connect, bool& session_present,
+Session& Broker::attach_session(Connection& c, const Connect& connect,
+                                std::shared_ptr<const Identity> identity, bool& session_present,
                                 TimePoint now) {
   auto it = m_sessions.find(connect.client_id);
   if (it != m_sessions.end() && connect.clean_start) {
@@ -206,7 +210,7 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
   Session& s = *it->second;
   s.connection = &c;
   s.version = c.version;
-  s.identity = c.identity;
+  s.identity = std::move(identity);
   s.expires_at.reset();
   s.will.reset();  // a new connection to this session cancels a delayed will
 
@@ -220,14 +224,14 @@ Session& Broker::attach_session(Connection& c, const Connect& connect, bool& ses
   if (connect.will) {
     s.will = std::make_unique<PendingWill>(
         PendingWill{*connect.will,
-                    c.identity,
+                    s.identity,
                     connect.client_id,
                     connect.will->properties.will_delay_interval.value_or(0),
                     std::nullopt,
                     {}});
     // Kept with a persistent session so the will can be checked after a restart.
-    if (m_persistence != nullptr && s.expiry_interval > 0 && c.identity) {
-      s.will->saved_identity = m_authorizer.save_identity(*c.identity);
+    if (m_persistence != nullptr && s.expiry_interval > 0 && s.identity) {
+      s.will->saved_identity = m_authorizer.save_identity(*s.identity);
     }
   }
   persist_attached(s, was_persistent, now);

@@ -50,7 +50,7 @@ void Broker::handle_publish(Connection& c, Publish&& packet, TimePoint now) {
   ReasonCode verdict = ReasonCode::success;
   if (packet.topic.front() == '$') {
     verdict = ReasonCode::not_authorized;  // $-topics belong to the server
-  } else if (!m_authorizer.may_publish(*c.identity, c.client_id, packet.topic)) {
+  } else if (!m_authorizer.may_publish(*s.identity, s.client_id, packet.topic)) {
     verdict = ReasonCode::not_authorized;
   } else if (props.payload_format_indicator.value_or(0) == 1 &&
              !valid_utf8_string(to_string(packet.payload))) {
@@ -76,7 +76,7 @@ void Broker::handle_publish(Connection& c, Publish&& packet, TimePoint now) {
   }
   props.subscription_identifiers.clear();
   message->properties = std::move(props);
-  message->origin_client_id = c.client_id;
+  message->origin_client_id = s.client_id;
   message->origin_session = s.serial;
   // What routing stored (a retained message, messages queued for absent persistent sessions) is
   // durable before the publisher hears that the message arrived.

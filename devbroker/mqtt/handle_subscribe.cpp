@@ -48,7 +48,7 @@ void Broker::handle_subscribe(Connection& c, Subscribe&& packet, TimePoint now) 
       refuse(ReasonCode::quota_exceeded);
       continue;
     }
-    if (!m_authorizer.may_subscribe(*c.identity, c.client_id, r.filter)) {
+    if (!m_authorizer.may_subscribe(*s.identity, s.client_id, r.filter)) {
       refuse(ReasonCode::not_authorized);
       continue;
     }

@@ -4,6 +4,47 @@
 
 namespace cs::mqtt {
 
+std::vector<SubscriptionMap::Entry>::iterator SubscriptionMap::lower_bound(
+    std::string_view filter) {
+  return std::lower_bound(m_entries.begin(), m_entries.end(), filter,
+                          [](const Entry& e, std::string_view f) { return e.first < f; });
+}
+
+bool SubscriptionMap::contains(std::string_view filter) const {
+  auto it = std::lower_bound(m_entries.begin(), m_entries.end(), filter,
+                             [](const Entry& e, std::string_view f) { return e.first < f; });
+  return it != m_entries.end() && it->first == filter;
+}
+
+SubscriptionOptions& SubscriptionMap::operator[](const std::string& filter) {
+  auto it = lower_bound(filter);
+  if (it == m_entries.end() || it->first != filter) it = m_entries.insert(it, {filter, {}});
+  return it->second;
+}
+
+std::size_t SubscriptionMap::erase(std::string_view filter) {
+  auto it = lower_bound(filter);
+  if (it == m_entries.end() || it->first != filter) return 0;
+  m_entries.erase(it);
+  return 1;
+}
+
+bool PacketIdSet::contains(std::uint16_t id) const {
+  return std::binary_search(m_ids.begin(), m_ids.end(), id);
+}
+
+void PacketIdSet::insert(std::uint16_t id) {
+  auto it = std::lower_bound(m_ids.begin(), m_ids.end(), id);
+  if (it == m_ids.end() || *it != id) m_ids.insert(it, id);
+}
+
+std::size_t PacketIdSet::erase(std::uint16_t id) {
+  auto it = std::lower_bound(m_ids.begin(), m_ids.end(), id);
+  if (it == m_ids.end() || *it != id) return 0;
+  m_ids.erase(it);
+  return 1;
+}
+
 std::uint16_t Session::allocate_packet_id() {
   if (inflight_count() >= 65535) return 0;
   for (;;) {

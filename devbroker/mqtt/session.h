@@ -8,8 +8,9 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "devbroker/mqtt/authorizer.h"
@@ -50,6 +51,43 @@ struct PendingWill {
   std::string saved_identity;    // `identity` as the store keeps it (persistent sessions only)
 };
 
+/// A session's subscriptions: filters as sent, with their options, kept sorted in one vector.
+/// Empty, it costs 24 bytes and no allocation (an unordered_map costs 56); lookups are binary
+/// searches over at most Limits::max_subscriptions_per_client entries.
+class SubscriptionMap {
+ public:
+  using Entry = std::pair<std::string, SubscriptionOptions>;
+  bool contains(std::string_view filter) const;
+  std::size_t size() const { return m_entries.size(); }
+  /// The options of `filter`, added with default options if it is new.
+  SubscriptionOptions& operator[](const std::string& filter);
+  /// Removes `filter`; returns how many entries went (0 or 1).
+  std::size_t erase(std::string_view filter);
+  std::vector<Entry>::const_iterator begin() const { return m_entries.begin(); }
+  std::vector<Entry>::const_iterator end() const { return m_entries.end(); }
+
+ private:
+  std::vector<Entry>::iterator lower_bound(std::string_view filter);
+  std::vector<Entry> m_entries;
+};
+
+/// Packet identifiers kept sorted in one vector: 24 bytes and no allocation while empty.
+class PacketIdSet {
+ public:
+  bool contains(std::uint16_t id) const;
+  std::size_t size() const { return m_ids.size(); }
+  void insert(std::uint16_t id);
+  template <class It>
+  void insert(It first, It last) {
+    for (; first != last; ++first) insert(*first);
+  }
+  /// Removes `id`; returns how many went (0 or 1).
+  std::size_t erase(std::uint16_t id);
+
+ private:
+  std::vector<std::uint16_t> m_ids;
+};
+
 struct Session {
   std::string client_id;
   std::uint64_t serial = 0;  // unique for each session ever created
@@ -58,12 +96,12 @@ struct Session {
   bool persistent = false;  // outlives its connection, so the broker's Persistence keeps it
   std::shared_ptr<const Identity> identity;
 
-  std::unordered_map<std::string, SubscriptionOptions> subscriptions;  // by filter as sent
+  SubscriptionMap subscriptions;
   /// In send order from index `inflight_acked` on (at most the client's receive maximum); the
   /// entries before it were acknowledged and wait to be dropped in bulk.
   std::vector<Inflight> inflight;
   std::list<Delivery> queue;  // waiting to be sent (a list allocates nothing while empty)
-  std::unordered_set<std::uint16_t> incoming_qos2;  // PUBREC sent, PUBREL not yet received
+  PacketIdSet incoming_qos2;  // PUBREC sent, PUBREL not yet received
   std::uint16_t last_packet_id = 0;
   std::uint16_t inflight_acked = 0;
 
@@ -87,7 +125,7 @@ struct Session {
   bool erase_inflight(std::uint16_t packet_id);
 };
 
-enum class ConnectionState { awaiting_connect, authenticating, connected, closing };
+enum class ConnectionState : std::uint8_t { awaiting_connect, authenticating, connected, closing };
 
 /// The 5.0 topic aliases of one connection, in both directions.
 struct TopicAliases {
@@ -98,29 +136,16 @@ struct TopicAliases {
 struct Connection {
   ConnectionId id = 0;
   std::string peer;
-  std::optional<std::string> certificate_name;  // CN of the verified client certificate (mTLS)
-  ConnectionState state = ConnectionState::awaiting_connect;
-  Version version = Version::v311;
+  // CN of the verified client certificate (mTLS); a pointer, as most connections have none.
+  std::unique_ptr<const std::string> certificate_name;
 
   Bytes input;   // bytes received and not yet decoded
   Bytes output;  // bytes encoded and not yet taken by the transport
-  bool close_requested = false;
-  ReasonCode close_reason = ReasonCode::success;  // why the broker closes it; success = normal end
   TimePoint last_received{};
-  std::uint16_t keep_alive = 0;  // effective seconds; 0 = none
 
   std::unique_ptr<Connect> pending_connect;  // while the authorizer decides
+  /// The session, which holds the client id and the identity the authorizer accepted.
   Session* session = nullptr;
-  std::shared_ptr<const Identity> identity;
-  std::string client_id;
-  bool pending_assigned_id = false;  // 5.0: the broker chose the client id, CONNACK says which
-  bool acks_held = false;            // acknowledgements wait in the broker for the store to commit
-
-  // What the client told us about itself (5.0 CONNECT properties).
-  std::uint16_t client_receive_maximum = 65535;
-  std::uint32_t client_maximum_packet_size = 0;  // 0 = no limit beyond the protocol's
-  std::uint16_t client_topic_alias_maximum = 0;
-  bool request_problem_information = true;
 
   /// The connection's topic aliases, made on first use: most clients never use one, and an idle
   /// connection should stay small.
@@ -129,6 +154,21 @@ struct Connection {
     return *aliases;
   }
   std::unique_ptr<TopicAliases> aliases;
+
+  // What the client told us about itself (5.0 CONNECT properties).
+  std::uint32_t client_maximum_packet_size = 0;  // 0 = no limit beyond the protocol's
+  std::uint16_t client_receive_maximum = 65535;
+  std::uint16_t client_topic_alias_maximum = 0;
+  bool request_problem_information = true;
+
+  // The small members last, packed together.
+  std::uint16_t keep_alive = 0;  // effective seconds; 0 = none
+  ConnectionState state = ConnectionState::awaiting_connect;
+  Version version = Version::v311;
+  ReasonCode close_reason = ReasonCode::success;  // why the broker closes it; success = normal end
+  bool close_requested = false;
+  bool pending_assigned_id = false;  // 5.0: the broker chose the client id, CONNACK says which
+  bool acks_held = false;            // acknowledgements wait in the broker for the store to commit
 };
 
 }  // namespace cs::mqtt

@@ -105,10 +105,8 @@ BrokerHost::~BrokerHost() = default;
 Result<std::uint16_t> BrokerHost::listen_tcp(const std::string& host, std::uint16_t port) {
   if (!m_poller) {
     auto poller = Poller::open(m_io, [this](std::uint64_t id, std::uint32_t events) {
-      auto it = m_links.find(id);
-      if (it == m_links.end()) return;  // closed earlier in the same batch
-      const auto link = it->second;     // keeps the link alive while it ends itself
-      static_cast<PlainLink&>(*link).on_events(events);
+      auto it = m_plain.find(id);
+      if (it != m_plain.end()) it->second.on_events(events);
     });
     if (!poller) return fail(poller.error());
     m_poller = std::move(*poller);
@@ -216,23 +214,34 @@ void BrokerHost::open_plain(int fd, const sockaddr_storage& address) {
     ::close(fd);
     return;
   }
-  auto link = std::make_shared<PlainLink>(*this, id, fd);
-  m_links.emplace(id, link);
-  link->start(peer_text(address));
+  // Kept in the map's node itself; a finished link stays there until reap() runs, outside the
+  // calls into it.
+  PlainLink& link = m_plain.try_emplace(id, *this, id, fd).first->second;
+  link.start(peer_text(address));
 }
 
 void BrokerHost::resume_reading(mqtt::ConnectionId id) {
-  auto it = m_links.find(id);
-  if (it == m_links.end()) return;
-  const auto link = it->second;
-  static_cast<PlainLink&>(*link).resume_reading();
+  if (auto it = m_plain.find(id); it != m_plain.end()) it->second.resume_reading();
 }
 
 void BrokerHost::abort(mqtt::ConnectionId id) {
+  if (auto it = m_plain.find(id); it != m_plain.end()) return it->second.abort();
   auto it = m_links.find(id);
   if (it == m_links.end()) return;
   const auto link = it->second;
   link->abort();
+}
+
+void BrokerHost::finished_plain(mqtt::ConnectionId id) {
+  if (m_reaped.empty()) {
+    asio::post(m_io, [this] { reap(); });
+  }
+  m_reaped.push_back(id);
+}
+
+void BrokerHost::reap() {
+  for (mqtt::ConnectionId id : m_reaped) m_plain.erase(id);
+  m_reaped.clear();
 }
 
 void BrokerHost::start() {
@@ -255,6 +264,10 @@ void BrokerHost::flush() {
   std::vector<mqtt::ConnectionId> ready = std::move(m_ready);
   m_broker.take_ready(ready);
   for (mqtt::ConnectionId id : ready) {
+    if (auto plain = m_plain.find(id); plain != m_plain.end()) {
+      plain->second.kick();
+      continue;
+    }
     auto it = m_links.find(id);
     if (it == m_links.end()) continue;
     auto link = it->second;  // keeps the link alive if kick() ends it
@@ -285,16 +298,19 @@ void BrokerHost::stop(std::function<void()> done) {
 
 // Gives the goodbyes a moment to reach the clients, then cuts whatever is left.
 void BrokerHost::poll_stopped() {
-  if (!m_links.empty() && mqtt::Clock::now() < m_stop_deadline) {
+  if ((!m_links.empty() || m_plain.size() > m_reaped.size()) &&
+      mqtt::Clock::now() < m_stop_deadline) {
     m_timer.expires_after(k_stop_poll);
     m_timer.async_wait([this](boost::system::error_code ec) {
       if (!ec) poll_stopped();
     });
     return;
   }
-  std::vector<std::shared_ptr<Link>> left;
+  std::vector<std::shared_ptr<StreamLink>> left;
   for (auto& [id, link] : m_links) left.push_back(link);
   for (auto& link : left) link->abort();
+  for (auto& [id, link] : m_plain) link.abort();
+  reap();
   if (m_poller) m_poller->close();
   if (auto done = std::move(m_stop_done)) done();
 }

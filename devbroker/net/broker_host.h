@@ -17,12 +17,11 @@
 
 #include "common/result.h"
 #include "devbroker/mqtt/broker.h"
+#include "devbroker/net/link.h"
 #include "devbroker/net/stream.h"
 
 namespace cs::net {
 
-class Link;
-class PlainLink;
 class Poller;
 class StreamLink;
 
@@ -81,6 +80,8 @@ class BrokerHost {
   void open_plain(int fd, const sockaddr_storage& address);
   void resume_reading(mqtt::ConnectionId id);
   void abort(mqtt::ConnectionId id);
+  void finished_plain(mqtt::ConnectionId id);
+  void reap();
   void tick();
   void forget(mqtt::ConnectionId id);
   void poll_stopped();
@@ -89,7 +90,9 @@ class BrokerHost {
   mqtt::Broker& m_broker;
   std::vector<std::unique_ptr<Listener>> m_listeners;
   std::unique_ptr<Poller> m_poller;  // plain TCP connections, from the first listen_tcp on
-  std::unordered_map<mqtt::ConnectionId, std::shared_ptr<Link>> m_links;
+  std::unordered_map<mqtt::ConnectionId, std::shared_ptr<StreamLink>> m_links;
+  std::unordered_map<mqtt::ConnectionId, PlainLink> m_plain;
+  std::vector<mqtt::ConnectionId> m_reaped;  // finished plain links, erased by reap()
   boost::asio::steady_timer m_timer;
   mqtt::ConnectionId m_next_id = 1;
   std::chrono::milliseconds m_handshake_timeout{10000};

@@ -18,24 +18,17 @@ namespace cs::net {
 
 class BrokerHost;
 
-class Link {
- public:
-  virtual ~Link() = default;
-  /// Starts writing whatever the broker has for this connection, or closes it when asked.
-  virtual void kick() = 0;
-  /// Ends the connection now.
-  virtual void abort() = 0;
-};
-
 /// A connection through a Stream with a layer of its own (TLS, WebSocket): Asio operations on
 /// the stream, a read buffer that grows while reads come back full.
-class StreamLink final : public Link, public std::enable_shared_from_this<StreamLink> {
+class StreamLink final : public std::enable_shared_from_this<StreamLink> {
  public:
   StreamLink(BrokerHost& host, mqtt::ConnectionId id, std::unique_ptr<Stream> stream);
   /// Negotiates the stream (with the host's handshake deadline), then opens the connection.
   void start();
-  void kick() override;
-  void abort() override { finish(); }
+  /// Starts writing whatever the broker has for this connection, or closes it when asked.
+  void kick();
+  /// Ends the connection now.
+  void abort() { finish(); }
 
  private:
   void open();
@@ -59,11 +52,11 @@ class StreamLink final : public Link, public std::enable_shared_from_this<Stream
 
 /// A plain TCP connection, read and written by the host itself through its Poller: while idle
 /// it holds this object and a kernel socket, nothing else.
-class PlainLink final : public Link {
+class PlainLink {
  public:
   /// Takes `fd` (a connected, non-blocking socket), whose events the Poller reports under `id`.
   PlainLink(BrokerHost& host, mqtt::ConnectionId id, int fd);
-  ~PlainLink() override;
+  ~PlainLink();
   PlainLink(const PlainLink&) = delete;
   PlainLink& operator=(const PlainLink&) = delete;
   /// Opens the connection from `peer` ("address:port").
@@ -71,9 +64,13 @@ class PlainLink final : public Link {
   /// Reacts to the Poller's `events` for this socket.
   void on_events(std::uint32_t events);
   /// Goes on reading after a turn given to other connections.
-  void resume_reading() { read_ready(); }
-  void kick() override;
-  void abort() override { finish(); }
+  void resume_reading() {
+    if (!m_finished) read_ready();
+  }
+  /// Starts writing whatever the broker has for this connection, or closes it when asked.
+  void kick();
+  /// Ends the connection now.
+  void abort() { finish(); }
 
  private:
   void read_ready();

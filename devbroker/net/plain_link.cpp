@@ -40,6 +40,7 @@ void PlainLink::start(std::string peer) {
 }
 
 void PlainLink::on_events(std::uint32_t events) {
+  if (m_finished) return;  // closed earlier in the same batch of events
   if ((events & EPOLLOUT) != 0 && !m_pending.empty()) send_pending();
   if (!m_finished && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) read_ready();
 }
@@ -118,11 +119,10 @@ void PlainLink::finish() {
   if (m_timer) m_timer->cancel();
   ::close(m_fd);  // which also takes it out of the Poller's set
   m_fd = -1;
-  BrokerHost& host = m_host;  // whoever called holds this link until it returns
-  host.m_broker.on_closed(m_id, mqtt::Clock::now());
-  host.forget(m_id);
+  m_host.m_broker.on_closed(m_id, mqtt::Clock::now());
+  m_host.finished_plain(m_id);  // erased later, outside the calls into this link
   // Closing may have published a will: write it out, outside this call chain.
-  asio::post(host.m_io, [&host] { host.flush(); });
+  asio::post(m_host.m_io, [&host = m_host] { host.flush(); });
 }
 
 }  // namespace cs::net

@@ -73,3 +73,59 @@ TEST_CASE("packet ids skip those in flight and wrap after 65535", "[broker][sess
   send(s, 2);  // 1 and 2 are taken
   CHECK(ids(s) == std::vector<std::uint16_t>{1, 2, 3, 4});
 }
+
+TEST_CASE("a session's subscriptions: found, replaced and removed by filter as sent",
+          "[broker][session]") {
+  SubscriptionMap subscriptions;
+  CHECK(subscriptions.size() == 0);
+  CHECK_FALSE(subscriptions.contains("a/b"));
+  // Added out of order, including filters that are prefixes of one another.
+  for (const std::string filter : {"a/b", "a", "#", "a/b/+", "$share/g/a", "z"}) {
+    subscriptions[filter].max_qos = QoS::at_least_once;
+  }
+  CHECK(subscriptions.size() == 6);
+  for (const std::string filter : {"a/b", "a", "#", "a/b/+", "$share/g/a", "z"}) {
+    INFO(filter);
+    CHECK(subscriptions.contains(filter));
+  }
+  CHECK_FALSE(subscriptions.contains("a/"));
+  CHECK_FALSE(subscriptions.contains("a/b/"));
+
+  // Subscribing again replaces the options and keeps one entry.
+  subscriptions["a/b"].max_qos = QoS::exactly_once;
+  subscriptions["a/b"].subscription_id = 7;
+  CHECK(subscriptions.size() == 6);
+  std::vector<std::string> filters;
+  for (const auto& [filter, options] : subscriptions) {
+    filters.push_back(filter);
+    if (filter == "a/b") {
+      CHECK(options.max_qos == QoS::exactly_once);
+      CHECK(options.subscription_id == 7);
+    }
+  }
+  CHECK(filters == std::vector<std::string>{"#", "$share/g/a", "a", "a/b", "a/b/+", "z"});
+
+  CHECK(subscriptions.erase("a/b") == 1);
+  CHECK(subscriptions.erase("a/b") == 0);
+  CHECK(subscriptions.erase("nothing") == 0);
+  CHECK_FALSE(subscriptions.contains("a/b"));
+  CHECK(subscriptions.contains("a/b/+"));
+  CHECK(subscriptions.size() == 5);
+}
+
+TEST_CASE("incoming QoS 2 packet ids: each held once until released", "[broker][session]") {
+  PacketIdSet ids;
+  CHECK_FALSE(ids.contains(1));
+  for (std::uint16_t id : {65535, 1, 300, 2, 300, 1}) ids.insert(id);
+  CHECK(ids.size() == 4);  // the repeats count once
+  for (std::uint16_t id : {1, 2, 300, 65535}) CHECK(ids.contains(id));
+  CHECK_FALSE(ids.contains(3));
+  CHECK(ids.erase(300) == 1);
+  CHECK(ids.erase(300) == 0);
+  CHECK_FALSE(ids.contains(300));
+  const std::vector<std::uint16_t> restored{9, 8, 9};
+  ids.insert(restored.begin(), restored.end());
+  CHECK(ids.size() == 5);
+  CHECK(ids.contains(8));
+  CHECK(ids.contains(9));
+}
