@@ -65,7 +65,7 @@ class PlainLink {
   void on_events(std::uint32_t events);
   /// Goes on reading after a turn given to other connections.
   void resume_reading() {
-    if (!m_finished) read_ready();
+    if (!m_finished) read_ready(Until::would_block);
   }
   /// Starts writing whatever the broker has for this connection, or closes it when asked.
   void kick();
@@ -73,7 +73,10 @@ class PlainLink {
   void abort() { finish(); }
 
  private:
-  void read_ready();
+  // How far one turn reads: until the socket would block, or until a read that did not fill
+  // the buffer (the socket was emptied then, and new input brings a new edge).
+  enum class Until : std::uint8_t { would_block, short_read };
+  void read_ready(Until until);
   void send_pending();
   void close_gracefully();
   void finish();

@@ -36,19 +36,22 @@ void PlainLink::start(std::string peer) {
   m_host.m_broker.on_open(m_id, std::move(peer), mqtt::Clock::now(), std::nullopt);
   m_host.flush();
   // Bytes that arrived with the connection came before the socket was watched: no edge tells.
-  if (!m_finished) read_ready();
+  if (!m_finished) read_ready(Until::would_block);
 }
 
 void PlainLink::on_events(std::uint32_t events) {
   if (m_finished) return;  // closed earlier in the same batch of events
   if ((events & EPOLLOUT) != 0 && !m_pending.empty()) send_pending();
-  if (!m_finished && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) read_ready();
+  if (m_finished) return;
+  // A short read may end the reading only when the peer has not closed its side: its FIN
+  // raises no edge of its own once the event that reported it has been taken.
+  if ((events & (EPOLLRDHUP | EPOLLERR | EPOLLHUP)) != 0) return read_ready(Until::would_block);
+  if ((events & EPOLLIN) != 0) read_ready(Until::short_read);
 }
 
-// Reads what the socket holds into the host's buffer until it would block (the Poller reports
-// edges only). A connection that fills the buffer yields to the others and goes on in a posted
-// handler.
-void PlainLink::read_ready() {
+// Reads what the socket holds into the host's buffer (the Poller reports edges only, so all of
+// it). A connection that fills the buffer yields to the others and goes on in a posted handler.
+void PlainLink::read_ready(Until until) {
   Bytes& buffer = m_host.m_read_buffer;
   for (;;) {
     const ssize_t n = ::recv(m_fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
@@ -61,10 +64,12 @@ void PlainLink::read_ready() {
       m_host.flush();
       if (m_finished) return;
     }
-    if (static_cast<std::size_t>(n) == buffer.size()) {
-      asio::post(m_host.m_io, [&host = m_host, id = m_id] { host.resume_reading(id); });
-      return;
-    }
+    // A short read emptied the socket: what arrives later is a new edge, so asking again
+    // would only hear EAGAIN.
+    if (until == Until::short_read && static_cast<std::size_t>(n) < buffer.size()) return;
+    if (static_cast<std::size_t>(n) < buffer.size()) continue;
+    asio::post(m_host.m_io, [&host = m_host, id = m_id] { host.resume_reading(id); });
+    return;
   }
 }
 

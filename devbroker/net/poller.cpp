@@ -36,7 +36,7 @@ Poller::Poller(boost::asio::io_context& io, int epoll_fd, Handler on_ready)
 
 Result<void> Poller::add(int fd, std::uint64_t key) {
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLET;
+  event.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
   event.data.u64 = key;
   if (::epoll_ctl(m_epoll.native_handle(), EPOLL_CTL_ADD, fd, &event) != 0) {
     return fail(epoll_error("cannot watch a connection"));
@@ -47,7 +47,7 @@ Result<void> Poller::add(int fd, std::uint64_t key) {
 // Re-arming reports the socket at once if it already has room, so no edge is lost.
 Result<void> Poller::watch_writable(int fd, std::uint64_t key) {
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLOUT | EPOLLET;
+  event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   event.data.u64 = key;
   if (::epoll_ctl(m_epoll.native_handle(), EPOLL_CTL_MOD, fd, &event) != 0) {
     return fail(epoll_error("cannot watch a connection for writing"));

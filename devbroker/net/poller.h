@@ -20,7 +20,7 @@ namespace cs::net {
 class Poller {
  public:
   /// Called on the io_context's thread with the `key` a socket was added with and its epoll
-  /// events (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP).
+  /// events (EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLERR, EPOLLHUP).
   using Handler = std::function<void(std::uint64_t key, std::uint32_t events)>;
 
   /// Opens an epoll set waited on through `io`; `on_ready` hears of every ready socket.

@@ -102,17 +102,22 @@ class RawClient {
     }
   }
 
-  /// Sends CONNECT as `client_id` and returns the CONNACK's return code (-1: none came).
-  int connect(const std::string& client_id) {
+  /// Sends CONNECT as `client_id` (with `will`, if any) and returns the CONNACK's return code
+  /// (-1: none came).
+  int connect(const std::string& client_id, std::optional<cs::mqtt::Will> will = std::nullopt) {
     cs::mqtt::Connect connect;
     connect.version = cs::mqtt::Version::v311;
     connect.client_id = client_id;
     connect.keep_alive = 60;
+    connect.will = std::move(will);
     send(connect);
     auto answer = receive();
     if (!answer || !std::holds_alternative<cs::mqtt::Connack>(*answer)) return -1;
     return std::get<cs::mqtt::Connack>(*answer).reason_code;
   }
+
+  /// Sends FIN: no more bytes from this client.
+  void shutdown_write() { ::shutdown(m_fd, SHUT_WR); }
 
  private:
   int m_fd = -1;
@@ -237,4 +242,37 @@ TEST_CASE("out of file descriptors, the broker waits for one without spinning, t
   REQUIRE(std::holds_alternative<cs::mqtt::Connack>(*connack));
   CHECK(std::get<cs::mqtt::Connack>(*connack).reason_code == 0);
   CHECK(dev->process().err().find("Too many open files") != std::string::npos);
+}
+
+TEST_CASE("a client's last packet and its FIN arriving together: the broker sees the close",
+          "[integration][net]") {
+  // Without a DISCONNECT the will goes out as soon as the broker notices the end, not after
+  // the keep alive (60 s) runs out.
+  DevBroker dev;
+  RawClient watcher(dev.mqtt_port());
+  REQUIRE(watcher.connect("watcher") == 0);
+  cs::mqtt::Subscribe subscribe;
+  subscribe.packet_id = 1;
+  subscribe.subscriptions.push_back({"wills/#", cs::mqtt::QoS::at_most_once});
+  watcher.send(subscribe);
+  REQUIRE(watcher.receive());  // SUBACK
+
+  for (int round = 0; round < 20; ++round) {
+    const std::string name = "leaver-" + std::to_string(round);
+    RawClient leaver(dev.mqtt_port());
+    cs::mqtt::Will will;
+    will.topic = "wills/" + name;
+    will.payload = cs::Bytes(name.begin(), name.end());
+    REQUIRE(leaver.connect(name, will) == 0);
+    // A PINGREQ and the FIN back to back: often one wake-up of the broker sees both.
+    leaver.send(cs::mqtt::Pingreq{});
+    leaver.shutdown_write();
+    const auto start = std::chrono::steady_clock::now();
+    auto packet = watcher.receive();
+    REQUIRE(packet);
+    REQUIRE(std::holds_alternative<cs::mqtt::Publish>(*packet));
+    const auto& publish = std::get<cs::mqtt::Publish>(*packet);
+    CHECK(publish.topic == "wills/" + name);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+  }
 }
