@@ -51,3 +51,66 @@ TEST_CASE("with a Secret Service, login keeps the key in the keyring and logout 
   CHECK(keyring_item().empty());
   CHECK(run({"whoami"}).exit_code == 3);
 }
+
+namespace {
+
+// `cloudsignal args...` in a mount namespace of its own where libsecret-1.so.0 is an empty
+// file: a machine with a Secret Service running but without the library.
+std::vector<std::string> without_libsecret(std::vector<std::string> args) {
+  std::vector<std::string> argv = {
+      "unshare",
+      "--mount",
+      "--",
+      "sh",
+      "-c",
+      "lib=$(ldconfig -p | awk '/libsecret-1.so.0 /{print $NF; exit}') && "
+      "mount --bind /dev/null \"$lib\" && exec \"$@\"",
+      "sh",
+      cloudsignal_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+}  // namespace
+
+TEST_CASE("without libsecret, login keeps the key in the 0600 file and says why",
+          "[integration][cli][auth][keyring]") {
+  cs::test::DevBroker broker;
+  cs::test::TempDir home;
+  std::map<std::string, std::string> env = {
+      {"HOME", home.path()}, {"CLOUDSIGNAL_CREDENTIALS_STORE", ""}, {"CLOUDSIGNAL_API_KEY", ""}};
+  const std::string url = "http://127.0.0.1:" + std::to_string(broker.http_port());
+  const std::string key = broker.admin_key();
+
+  auto r = cs::test::run_process(without_libsecret({"login", "--with-token", "--api-url", url}),
+                                 30s, key, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("libsecret is not installed") != std::string::npos);
+  CHECK(r.err.find("secrets in the keyring") == std::string::npos);
+  const std::string file = home.path() + "/.cloudsignal/credentials.json";
+  CHECK(nlohmann::json::parse(read_file(file))["profiles"]["default"]["storage"] == "file");
+  CHECK((std::filesystem::status(file).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  // The Secret Service that runs here was left alone.
+  const auto dir = std::filesystem::weakly_canonical(home.path() + "/.cloudsignal").string();
+  CHECK(cs::test::run_process({"secret-tool", "lookup", "xdg:schema", "io.cloudsignal.cli",
+                               "directory", dir, "profile", "default", "kind", "api_key"},
+                              10s)
+            .out.empty());
+  r = cs::test::run_process(without_libsecret({"auth", "token"}), 30s, {}, env);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == key + "\n");
+
+  // Asked for the keyring by name, it refuses rather than write the secret to the file.
+  cs::test::TempDir other;
+  env["HOME"] = other.path();
+  env["CLOUDSIGNAL_CREDENTIALS_STORE"] = "keyring";
+  r = cs::test::run_process(without_libsecret({"login", "--with-token", "--api-url", url}), 30s,
+                            key, env);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("libsecret is not installed") != std::string::npos);
+  const std::string other_file = other.path() + "/.cloudsignal/credentials.json";
+  if (std::filesystem::exists(other_file))
+    CHECK(read_file(other_file).find(key) == std::string::npos);
+}
