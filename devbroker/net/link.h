@@ -35,6 +35,7 @@ class StreamLink final : public std::enable_shared_from_this<StreamLink> {
   void read();
   void write();
   void close_gracefully();
+  void start_linger();
   void finish();
 
   BrokerHost& m_host;
@@ -44,6 +45,7 @@ class StreamLink final : public std::enable_shared_from_this<StreamLink> {
   Bytes m_pending;
   std::unique_ptr<boost::asio::steady_timer> m_timer;  // the handshake deadline, later the linger
   bool m_timed_out = false;
+  bool m_linger_armed = false;
   bool m_writing = false;
   bool m_opened = false;
   bool m_closing = false;
@@ -79,6 +81,7 @@ class PlainLink {
   void read_ready(Until until);
   void send_pending();
   void close_gracefully();
+  void start_linger();
   void finish();
 
   BrokerHost& m_host;

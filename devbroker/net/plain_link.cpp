@@ -74,7 +74,13 @@ void PlainLink::read_ready(Until until) {
 }
 
 void PlainLink::kick() {
-  if (m_finished || !m_pending.empty()) return;  // a write waiting for room goes on by itself
+  if (m_finished) return;
+  if (!m_pending.empty()) {
+    // A write waiting for room goes on by itself; a close asked for meanwhile waits for it at
+    // most the linger, or a client that stopped reading would hold the connection forever.
+    if (m_host.m_broker.close_requested(m_id)) start_linger();
+    return;
+  }
   m_pending = m_host.m_broker.take_output(m_id);
   m_offset = 0;
   if (!m_pending.empty()) return send_pending();
@@ -112,6 +118,12 @@ void PlainLink::close_gracefully() {
   if (m_closing) return;
   m_closing = true;
   ::shutdown(m_fd, SHUT_WR);
+  start_linger();
+}
+
+// Ends the connection after k_linger, whatever happens meanwhile; armed once.
+void PlainLink::start_linger() {
+  if (m_timer) return;
   m_timer = std::make_unique<asio::steady_timer>(m_host.m_io, k_linger);
   m_timer->async_wait([&host = m_host, id = m_id](boost::system::error_code ec) {
     if (!ec) host.abort(id);

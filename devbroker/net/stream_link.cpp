@@ -52,7 +52,12 @@ void StreamLink::start() {
 }
 
 void StreamLink::kick() {
-  if (m_finished || m_writing) return;
+  if (m_finished) return;
+  if (m_writing) {
+    // A close asked for while a write waits for the peer waits for it at most the linger.
+    if (m_host.m_broker.close_requested(m_id)) start_linger();
+    return;
+  }
   m_pending = m_host.m_broker.take_output(m_id);
   if (!m_pending.empty()) return write();
   m_pending = Bytes();  // an idle connection keeps no output buffer
@@ -104,6 +109,14 @@ void StreamLink::close_gracefully() {
   if (m_closing) return;
   m_closing = true;
   m_stream->shutdown_send(close_cause(m_host.m_broker.close_reason(m_id)));
+  start_linger();
+}
+
+// Ends the connection after k_linger, whatever happens meanwhile; armed once. (The handshake
+// deadline, which shares the timer, is gone once the stream opened.)
+void StreamLink::start_linger() {
+  if (m_linger_armed) return;
+  m_linger_armed = true;
   m_timer = std::make_unique<asio::steady_timer>(m_host.m_io, k_linger);
   m_timer->async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->finish();

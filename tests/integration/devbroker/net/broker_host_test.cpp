@@ -102,13 +102,14 @@ class RawClient {
     }
   }
 
-  /// Sends CONNECT as `client_id` (with `will`, if any) and returns the CONNACK's return code
-  /// (-1: none came).
-  int connect(const std::string& client_id, std::optional<cs::mqtt::Will> will = std::nullopt) {
+  /// Sends CONNECT as `client_id` (with `will`, if any, and `keep_alive` seconds) and returns
+  /// the CONNACK's return code (-1: none came).
+  int connect(const std::string& client_id, std::optional<cs::mqtt::Will> will = std::nullopt,
+              std::uint16_t keep_alive = 60) {
     cs::mqtt::Connect connect;
     connect.version = cs::mqtt::Version::v311;
     connect.client_id = client_id;
-    connect.keep_alive = 60;
+    connect.keep_alive = keep_alive;
     connect.will = std::move(will);
     send(connect);
     auto answer = receive();
@@ -275,4 +276,40 @@ TEST_CASE("a client's last packet and its FIN arriving together: the broker sees
     CHECK(publish.topic == "wills/" + name);
     CHECK(std::chrono::steady_clock::now() - start < 5s);
   }
+}
+
+TEST_CASE("a client that stops reading and goes silent is closed, its writes pending or not",
+          "[integration][net]") {
+  // Its keep alive runs out while the broker still has megabytes for it that the socket will
+  // not take: the close waits for them no longer than the linger, then the socket is freed.
+  DevBroker dev;
+  const int pid = dev.process().pid();
+  RawClient publisher(dev.mqtt_port());
+  REQUIRE(publisher.connect("flooder") == 0);
+  const int baseline = open_descriptors(pid);
+
+  auto stalled = std::make_unique<RawClient>(dev.mqtt_port(), 4096);
+  REQUIRE(stalled->connect("stalled", std::nullopt, 2) == 0);
+  cs::mqtt::Subscribe subscribe;
+  subscribe.packet_id = 1;
+  subscribe.subscriptions.push_back({"flood/#", cs::mqtt::QoS::at_most_once});
+  stalled->send(subscribe);
+  REQUIRE(stalled->receive());  // SUBACK
+  CHECK(open_descriptors(pid) == baseline + 1);
+
+  std::size_t send_buffer_max = 4 << 20;
+  std::ifstream("/proc/sys/net/ipv4/tcp_wmem") >> send_buffer_max >> send_buffer_max >>
+      send_buffer_max;
+  cs::mqtt::Publish flood;
+  flood.topic = "flood/x";
+  flood.payload = cs::Bytes(128 * 1024, 'f');
+  for (std::size_t sent = 0; sent < 2 * send_buffer_max; sent += flood.payload.size()) {
+    publisher.send(flood);
+  }
+  // Keep alive 2 s: closed after 3 s of silence, then at most 2 s of linger.
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (open_descriptors(pid) > baseline && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(open_descriptors(pid) == baseline);
 }
