@@ -35,8 +35,7 @@ PlainLink::~PlainLink() {
 void PlainLink::start(std::string peer) {
   m_host.m_broker.on_open(m_id, std::move(peer), mqtt::Clock::now(), std::nullopt);
   m_host.flush();
-  // Bytes that arrived with the connection came before the socket was watched: no edge tells.
-  if (!m_finished) read_ready(Until::would_block);
+  // No read here: adding the socket to the Poller reported any input that came before.
 }
 
 void PlainLink::on_events(std::uint32_t events) {

@@ -26,8 +26,8 @@ class Poller {
   /// Opens an epoll set waited on through `io`; `on_ready` hears of every ready socket.
   static Result<std::unique_ptr<Poller>> open(boost::asio::io_context& io, Handler on_ready);
 
-  /// Watches `fd` for input (edge-triggered: the handler must read until EAGAIN) under `key`.
-  /// Closing `fd` removes it.
+  /// Watches `fd` for input (edge-triggered: the handler must read until EAGAIN) under `key`;
+  /// input already waiting is reported too. Closing `fd` removes it.
   Result<void> add(int fd, std::uint64_t key);
 
   /// Also watches `fd` (added under `key`) for room to write, from now on.
