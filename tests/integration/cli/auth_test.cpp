@@ -95,7 +95,7 @@ TEST_CASE("cloudsignal dev writes a dev profile that commands use with --profile
   CHECK(dev["org_short_id"] == broker.org_short_id());
 }
 
-TEST_CASE("login --with-token signs in with an API key; logout signs out",
+TEST_CASE("login --with-token signs in with an API key, logout signs out",
           "[integration][cli][auth]") {
   DevBroker broker;
   User user;

@@ -164,7 +164,7 @@ TEST_CASE("users: add, list, passwd and remove, with passwords shown only once",
   CHECK(parse(cli.dev({"users", "list", "--json"}))["users"].size() == 2);
 }
 
-TEST_CASE("keys: create, use, rotate and revoke; the secret goes to stdout once",
+TEST_CASE("keys: create, use, rotate and revoke, the secret goes to stdout once",
           "[integration][cli][manage]") {
   DevBroker broker(std::vector<std::string>{});
   Cli cli(broker);

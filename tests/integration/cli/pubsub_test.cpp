@@ -249,7 +249,7 @@ TEST_CASE("pub and sub over wss with the dev CA, as the admin",
   round_trip(dev, "wss://localhost:" + std::to_string(dev.wss_port()) + "/mqtt", true);
 }
 
-TEST_CASE("pub and sub over ws; a burst after the subscription arrives whole",
+TEST_CASE("pub and sub over ws, a burst after the subscription arrives whole",
           "[integration][cli][pubsub][ws]") {
   DevBroker dev;
   const std::string url = "ws://127.0.0.1:" + std::to_string(dev.ws_port()) + "/";

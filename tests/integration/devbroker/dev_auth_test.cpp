@@ -27,7 +27,7 @@ cs::test::ProcessResult pub(const DevBroker& dev, const std::string& version,
 
 }  // namespace
 
-TEST_CASE("the admin key written on first start lets clients in; wrong ones are refused",
+TEST_CASE("the admin key written on first start lets clients in, wrong ones are refused",
           "[integration][dev][auth]") {
   DevBroker dev(std::vector<std::string>{});
   const std::string key = dev.admin_key();

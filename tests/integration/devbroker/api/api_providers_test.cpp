@@ -96,7 +96,7 @@ TEST_CASE("providers: create, list without secrets, get, update, delete", "[inte
   CHECK(t.admin.get("/v2/providers/" + id).status == 404);
 }
 
-TEST_CASE("exchange: the browser flow infers the provider from iss; the credentials work",
+TEST_CASE("exchange: the browser flow infers the provider from iss, the credentials work",
           "[integration][api]") {
   Api t;
   t.add_supabase();

@@ -22,7 +22,7 @@ struct Api {
 
 }  // namespace
 
-TEST_CASE("/v1/publish reaches MQTT subscribers; scopes and topics are checked",
+TEST_CASE("/v1/publish reaches MQTT subscribers, scopes and topics are checked",
           "[integration][api]") {
   Api t;
   BackgroundProcess sub({"mosquitto_sub", "-h", "127.0.0.1", "-p",

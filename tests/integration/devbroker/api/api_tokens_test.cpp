@@ -142,7 +142,7 @@ TEST_CASE("tokens/refresh gives a new password and kills the old one at once",
   CHECK(reply.status == 400);
 }
 
-TEST_CASE("listing shows no passwords; revoking ends the live MQTT session", "[integration][api]") {
+TEST_CASE("listing shows no passwords, revoking ends the live MQTT session", "[integration][api]") {
   TokenApi t;
   const auto created = t.admin.post("/v2/tokens/create", {{"user_email", "live@x.io"}});
   REQUIRE(created.status == 200);

@@ -169,7 +169,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("the server certificate is renewed while the broker runs; open connections go on",
+TEST_CASE("the server certificate is renewed while the broker runs, open connections go on",
           "[integration][tls]") {
   Fixture f(50ms);
   REQUIRE(f.renewal->check() == FileOutcome::reused);  // nothing due yet

@@ -85,7 +85,7 @@ TEST_CASE("buckets: exact below 256, then 128 per power of two", "[bench][stats]
   }
 }
 
-TEST_CASE("values beyond the table land in the last bucket; max stays exact", "[bench][stats]") {
+TEST_CASE("values beyond the table land in the last bucket, max stays exact", "[bench][stats]") {
   LatencyHistogram h;
   const std::uint64_t huge = std::uint64_t{1} << 60;
   h.record(10);

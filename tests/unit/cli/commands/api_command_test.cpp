@@ -39,7 +39,7 @@ TEST_CASE("a secret flag reads its value from stdin and refuses one in argv", "[
   CHECK(f.err.str().empty());
 }
 
-TEST_CASE("a secret on stdin may end in CRLF or nothing; an empty one is refused",
+TEST_CASE("a secret on stdin may end in CRLF or nothing, an empty one is refused",
           "[cli][secrets]") {
   Fixture crlf("pw\r\n", false);
   CHECK(cs::cli::read_stdin_line(crlf.ctx, "password").value() == "pw");

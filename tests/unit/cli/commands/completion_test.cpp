@@ -45,7 +45,7 @@ TEST_CASE("the completion tree mirrors the commands and their options", "[cli][c
   CHECK(std::find(add.options.begin(), add.options.end(), "name") == add.options.end());
 }
 
-TEST_CASE("each shell gets its script; others get nothing", "[cli][completion]") {
+TEST_CASE("each shell gets its script, others get nothing", "[cli][completion]") {
   auto app = sample_app();
   const auto root = completion_tree(*app);
   const auto bash = completion_script(root, "bash");

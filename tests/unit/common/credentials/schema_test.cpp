@@ -203,7 +203,7 @@ TEST_CASE("a profile is validated before it is written", "[credentials]") {
         "profile \"default\": storage is \"keyring\" but the file holds secrets");
 }
 
-TEST_CASE("a profile may name its key file and a CA; both round-trip", "[credentials]") {
+TEST_CASE("a profile may name its key file and a CA, both round-trip", "[credentials]") {
   const auto d = parse_document(with_profile(
       R"("api_url": "http://127.0.0.1:18080", "storage": "file",
          "api_key_file": "/home/ada/.cloudsignal/dev/admin.key",

@@ -4,7 +4,7 @@
 
 namespace cs::api {
 
-TEST_CASE("JSON bodies must be objects; an empty body is an empty object", "[api][body]") {
+TEST_CASE("JSON bodies must be objects, an empty body is an empty object", "[api][body]") {
   CHECK(parse_json_object("")->empty());
   CHECK(parse_json_object("  \n")->empty());
   CHECK((*parse_json_object(R"({"a":1})"))["a"] == 1);

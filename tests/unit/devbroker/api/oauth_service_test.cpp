@@ -391,7 +391,7 @@ TEST_CASE("oauth: tokens expire", "[api][oauth]") {
   CHECK(f.store.repos().oauth.list_sessions().value().size() == 1);
 }
 
-TEST_CASE("oauth: revoking either token ends the session; unknown tokens are fine",
+TEST_CASE("oauth: revoking either token ends the session, unknown tokens are fine",
           "[api][oauth]") {
   Fixture f;
   auto grant = f.login(t0);

@@ -159,7 +159,7 @@ TEST_CASE("connected users are kept apart by the starter rule users/%u/#", "[aut
   CHECK(std::get<Puback>(packets[1]).reason_code == ReasonCode::success);
 }
 
-TEST_CASE("tokens log in until revoked; revoking ends the session", "[auth][tokens]") {
+TEST_CASE("tokens log in until revoked, revoking ends the session", "[auth][tokens]") {
   Fixture f;
   const auto token = f.auth->create_token(token_for("john@example.com"), t0).value();
   CHECK(token.mqtt_username == "john_example_com@" + f.org.short_id);
@@ -253,7 +253,7 @@ TEST_CASE("an rk_ key's scopes narrow what the access list allows", "[auth][keys
   CHECK(f.auth->list_keys().value().front().use_count == 1);
 }
 
-TEST_CASE("an sk_ key reaches every topic; rotating or revoking it ends its sessions",
+TEST_CASE("an sk_ key reaches every topic, rotating or revoking it ends its sessions",
           "[auth][keys]") {
   Fixture f;
   const auto key = f.auth->create_key("backend", KeyType::secret, {}, {}, t0).value();
@@ -274,7 +274,7 @@ TEST_CASE("an sk_ key reaches every topic; rotating or revoking it ends its sess
   CHECK(f.connect(other, "c5", f.user("backend"), rotated.secret) == 0x86);
 }
 
-TEST_CASE("key scopes and allowlists are validated; allowlists are enforced", "[auth][keys]") {
+TEST_CASE("key scopes and allowlists are validated, allowlists are enforced", "[auth][keys]") {
   Fixture f;
   CHECK(f.auth->create_key("k", KeyType::secret, {"read"}, {}, t0).error().message ==
         "scopes apply to restricted keys only");

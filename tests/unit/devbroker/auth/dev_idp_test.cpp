@@ -67,7 +67,7 @@ TEST_CASE("dev idp keys: made once, reused after a restart", "[dev_idp]") {
             .reason == "bad_signature");
 }
 
-TEST_CASE("dev idp keys: a missing half makes a new pair; a damaged file is an error",
+TEST_CASE("dev idp keys: a missing half makes a new pair, a damaged file is an error",
           "[dev_idp]") {
   cs::test::TempDir tmp;
   const stdfs::path dir = stdfs::path(tmp.path()) / "idp";

@@ -75,7 +75,7 @@ TEST_CASE("a create body: required, optional, null and unknown fields", "[provid
   CHECK(NewProvider::from_json({{"name", "n"}}).error().code == cs::ErrorCode::invalid_request);
 }
 
-TEST_CASE("a PATCH body: only what is given; the admin view can be sent back", "[provider_json]") {
+TEST_CASE("a PATCH body: only what is given, the admin view can be sent back", "[provider_json]") {
   const auto patch = ProviderPatch::from_json({{"enabled", false}}).value();
   CHECK(patch.enabled == false);
   CHECK_FALSE(patch.name);

@@ -183,7 +183,7 @@ TEST_CASE("exchange: repeated exchanges keep earlier credentials alive", "[provi
   CHECK(f.login(second->mqtt_username, second->secret) == "a_example_com");
 }
 
-TEST_CASE("bindings: an identity keeps its first name; another gets a suffix",
+TEST_CASE("bindings: an identity keeps its first name, another gets a suffix",
           "[provider_service][bindings]") {
   ServiceFixture f;
   const auto supabase = f.add_supabase();
