@@ -1,7 +1,6 @@
 #include "devbroker/net/broker_host.h"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -125,6 +124,9 @@ Result<std::uint16_t> BrokerHost::listen(const std::string& host, std::uint16_t 
   const tcp::endpoint endpoint(address, port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  // MQTT packets are small and latency matters more than coalescing. Accepted sockets inherit
+  // the option from the listener, which saves a system call per connection.
+  if (!ec) acceptor.set_option(tcp::no_delay(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) acceptor.non_blocking(true, ec);
@@ -205,9 +207,6 @@ void BrokerHost::accept_plain(Listener& listener) {
 }
 
 void BrokerHost::open_plain(int fd, const sockaddr_storage& address) {
-  // MQTT packets are small and latency matters more than coalescing.
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   const mqtt::ConnectionId id = m_next_id++;
   if (auto watched = m_poller->add(fd, id); !watched) {
     log::warn(watched.error().message);
