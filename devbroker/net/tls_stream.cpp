@@ -83,27 +83,6 @@ std::optional<ClientCertificate> TlsStream::client_certificate() const {
   return m_core->m_client;
 }
 
-void close_tls_gracefully(std::shared_ptr<void> owner, ssl::stream<tcp::socket>& stream,
-                          asio::steady_timer& timer) {
-  boost::system::error_code ignored;
-  stream.lowest_layer().cancel(ignored);
-  // Runs after the cancelled operations have completed, so the shutdown has the stream to itself.
-  asio::post(stream.get_executor(), [owner = std::move(owner), &stream, &timer] {
-    auto close_socket = [&stream] {
-      boost::system::error_code ignored_too;
-      stream.lowest_layer().close(ignored_too);
-    };
-    timer.expires_after(k_tls_close_grace);
-    timer.async_wait([owner, close_socket](boost::system::error_code ec) {
-      if (!ec) close_socket();
-    });
-    stream.async_shutdown([owner, close_socket, &timer](boost::system::error_code) {
-      timer.cancel();
-      close_socket();
-    });
-  });
-}
-
 void log_refused_client_certificate(SSL* ssl, const std::string& peer) {
   const auto why = client_certificate_failure(ssl);
   if (why.empty() || !log::enabled(log::Level::info)) return;

@@ -2,6 +2,7 @@
 // MQTT over TLS (MQTTS): the server side of a TLS connection over TCP, via Asio and OpenSSL.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -36,9 +37,27 @@ class TlsStream final : public Stream {
 
 /// Cancels what is pending on `stream`, sends close_notify and closes the socket once the peer
 /// answers or after k_tls_close_grace; `owner` keeps `stream` and `timer` alive meanwhile.
-void close_tls_gracefully(std::shared_ptr<void> owner,
-                          boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream,
-                          boost::asio::steady_timer& timer);
+template <class Next>
+void close_tls_gracefully(std::shared_ptr<void> owner, boost::asio::ssl::stream<Next>& stream,
+                          boost::asio::steady_timer& timer) {
+  boost::system::error_code ignored;
+  stream.lowest_layer().cancel(ignored);
+  // Runs after the cancelled operations have completed, so the shutdown has the stream to itself.
+  boost::asio::post(stream.get_executor(), [owner = std::move(owner), &stream, &timer] {
+    auto close_socket = [&stream] {
+      boost::system::error_code ignored_too;
+      stream.lowest_layer().close(ignored_too);
+    };
+    timer.expires_after(k_tls_close_grace);
+    timer.async_wait([owner, close_socket](boost::system::error_code ec) {
+      if (!ec) close_socket();
+    });
+    stream.async_shutdown([owner, close_socket, &timer](boost::system::error_code) {
+      timer.cancel();
+      close_socket();
+    });
+  });
+}
 
 /// After a failed handshake on `ssl`, logs why `peer`'s client certificate was refused, if it
 /// was (the handshake error alone says only "certificate verify failed").

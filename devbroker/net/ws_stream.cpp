@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "devbroker/mqtt/wire.h"
+#include "devbroker/net/coalescing_socket.h"
 #include "devbroker/net/tls_stream.h"
 
 namespace cs::net {
@@ -26,7 +27,7 @@ using asio::ip::tcp;
 
 namespace {
 
-using TlsLayer = ssl::stream<tcp::socket>;
+using TlsLayer = ssl::stream<CoalescingSocket>;
 using Done = std::function<void(boost::system::error_code)>;
 
 // Errors this transport reports to the host: a refused upgrade (the HTTP status) or a text
@@ -89,7 +90,8 @@ std::size_t first_packet_size(ByteView bytes) {
   return total <= bytes.size() ? total : bytes.size();
 }
 
-// The WebSocket side shared by WS and WSS; `Next` is the TCP socket or the TLS stream on it.
+// The WebSocket side shared by WS and WSS; `Next` is the TCP socket or the TLS stream on it,
+// with a CoalescingSocket at the bottom: the packets of one write of the host leave together.
 // Handlers hold a shared_ptr to the core, so it outlives operations pending at close().
 template <class Next>
 class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
@@ -146,11 +148,14 @@ class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
                          });
   }
 
+  // One WebSocket message per packet (Paho C 1.3 reads only the first packet of a message
+  // until more bytes arrive), all of them sent together.
   void write(const void* data, std::size_t size, WriteHandler handler) {
+    socket().begin_batch();
     write_packets(static_cast<const std::uint8_t*>(data), size, 0, std::move(handler));
   }
 
-  // Sends the packets in data[offset, size) one WebSocket message each, in order.
+  // Frames the packets in data[offset, size), in order, then sends the batch.
   void write_packets(const std::uint8_t* data, std::size_t size, std::size_t offset,
                      WriteHandler handler) {
     const std::size_t length = first_packet_size(ByteView(data + offset, size - offset));
@@ -158,8 +163,15 @@ class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
         asio::buffer(data + offset, length),
         [self = this->shared_from_this(), data, size, offset, length, handler = std::move(handler)](
             boost::system::error_code ec, std::size_t n) mutable {
-          if (ec || offset + length == size) return handler(ec, offset + n);
-          self->write_packets(data, size, offset + length, std::move(handler));
+          if (!ec && offset + length < size) {
+            return self->write_packets(data, size, offset + length, std::move(handler));
+          }
+          // Framed so far: offset + n bytes of the packets; they count once they are sent.
+          self->socket().flush([handler = std::move(handler), framed_ec = ec,
+                                written = offset + n](boost::system::error_code flush_ec) {
+            const auto result = framed_ec ? framed_ec : flush_ec;
+            handler(result, written);
+          });
         });
   }
 
@@ -197,6 +209,14 @@ class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
   const std::optional<ClientCertificate>& client() const { return m_client; }
 
  private:
+  CoalescingSocket& socket() {
+    if constexpr (k_tls) {
+      return m_ws.next_layer().next_layer();
+    } else {
+      return m_ws.next_layer();
+    }
+  }
+
   void set_no_delay() {
     boost::system::error_code ignored;
     beast::get_lowest_layer(m_ws).set_option(tcp::no_delay(true), ignored);
@@ -293,9 +313,9 @@ class WsCore : public std::enable_shared_from_this<WsCore<Next>> {
   bool m_closing = false;
 };
 
-class WsStream::Core : public WsCore<tcp::socket> {
+class WsStream::Core : public WsCore<CoalescingSocket> {
  public:
-  using WsCore<tcp::socket>::WsCore;
+  using WsCore<CoalescingSocket>::WsCore;
 };
 
 class WssStream::Core : public WsCore<TlsLayer> {
