@@ -48,22 +48,26 @@ void CoalescingSocket::on_sent(boost::system::error_code ec, std::size_t size) {
     m_sent = m_appended;  // what was not sent never will be
     m_out = {};
     m_sending = {};
-    while (!m_waiters.empty()) {
-      Handler handler = std::move(m_waiters.front().handler);
-      m_waiters.pop_front();
-      complete(std::move(handler), ec, 0);
-    }
+    std::vector<Waiter> failed = std::exchange(m_waiters, {});
+    for (auto& waiter : failed) complete(std::move(waiter.handler), ec, 0);
     return;
   }
-  while (!m_waiters.empty() && m_waiters.front().end <= m_sent) {
-    Waiter waiter = std::move(m_waiters.front());
-    m_waiters.pop_front();
-    complete(std::move(waiter.handler), {}, waiter.size);
+  std::size_t done = 0;
+  while (done < m_waiters.size() && m_waiters[done].end <= m_sent) {
+    complete(std::move(m_waiters[done].handler), {}, m_waiters[done].size);
+    ++done;
+  }
+  if (done > 0) {
+    std::vector<Waiter> rest;
+    rest.reserve(m_waiters.size() - done);
+    for (std::size_t i = done; i < m_waiters.size(); ++i) rest.push_back(std::move(m_waiters[i]));
+    m_waiters.swap(rest);
   }
   if (m_out.empty()) {
-    // Between bursts a connection keeps no output buffers.
+    // Between bursts a connection keeps no buffers.
     m_out = {};
     m_sending = {};
+    if (m_waiters.empty()) std::vector<Waiter>().swap(m_waiters);
     return;
   }
   send();

@@ -11,7 +11,6 @@
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -76,6 +75,14 @@ class CoalescingSocket {
     std::uint64_t end;  // the write's last byte, counted from the first byte ever written
     std::size_t size;   // what its handler reports
     Handler handler;
+
+    Waiter(std::uint64_t end_, std::size_t size_, Handler handler_)
+        : end(end_), size(size_), handler(std::move(handler_)) {}
+    // Moves rather than copies when the vector grows (moving the handler cannot throw). No
+    // assignment: any_completion_handler's move assignment in Boost 1.81 wraps the source
+    // instead of taking it over, so waiters are only ever move-constructed.
+    Waiter(Waiter&&) noexcept = default;
+    Waiter& operator=(Waiter&&) = delete;
   };
 
   // Room for `size` more bytes at the end of the output, or nullptr after an error.
@@ -88,7 +95,7 @@ class CoalescingSocket {
   Socket m_socket;
   std::vector<std::uint8_t> m_out;      // written, not yet handed to the socket
   std::vector<std::uint8_t> m_sending;  // handed to the socket, in flight
-  std::deque<Waiter> m_waiters;         // in the order of their bytes
+  std::vector<Waiter> m_waiters;        // in the order of their bytes; rarely more than two
   std::uint64_t m_appended = 0;
   std::uint64_t m_sent = 0;
   boost::system::error_code m_error;  // the first failed send; every later write fails with it
