@@ -255,7 +255,7 @@ Result<AuthService::IssuedToken> AuthService::create_token(const TokenRequest& r
 
   IssuedToken issued;
   issued.secret = new_token_secret();
-  issued.record = store::TokenRecord{"tok_" + crypto::random_string(crypto::k_lowercase_alnum, 16),
+  issued.record = store::TokenRecord{m_token_ids.next(now),
                                      token_hash(issued.secret),
                                      request.user_email,
                                      name,

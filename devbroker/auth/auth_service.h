@@ -29,6 +29,7 @@
 #include "devbroker/auth/credential_cache.h"
 #include "devbroker/auth/scopes.h"
 #include "devbroker/auth/secrets.h"
+#include "devbroker/auth/token_ids.h"
 #include "devbroker/mqtt/authorizer.h"
 #include "devbroker/mqtt/topic.h"
 #include "devbroker/store/store.h"
@@ -219,6 +220,7 @@ class AuthService {
   std::unique_ptr<store::StoreWriter> m_writer;
   CredentialCache m_cache;
   ApiKeyCache m_key_cache;  // keys verified lately, so a request reads no key row
+  TokenIdGenerator m_token_ids;
   BcryptPool m_bcrypt;
 };
 
