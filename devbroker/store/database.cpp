@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <vector>
 
+#include "devbroker/store/busy_handler.h"
 #include "devbroker/store/connection.h"
 
 namespace cs::store {
@@ -118,7 +119,7 @@ Result<void> check_integrity(Connection& connection) {
 
 Result<void> configure(Connection& connection) {
   sqlite3_extended_result_codes(connection.db, 1);
-  sqlite3_busy_timeout(connection.db, k_busy_timeout_ms);
+  set_busy_handler(connection.db, std::chrono::milliseconds(k_busy_timeout_ms));
   const auto mode = read_pragma(connection, "PRAGMA journal_mode=WAL");
   if (mode.rc != SQLITE_OK) return fail(sqlite_error(connection, mode.rc, mode.message));
   if (connection.is_file && mode.value != "wal") {
@@ -166,7 +167,7 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   auto connection =
       connect(path.string(), path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, true);
   if (!connection) return fail(connection.error());
-  sqlite3_busy_timeout((*connection)->db, k_busy_timeout_ms);
+  set_busy_handler((*connection)->db, std::chrono::milliseconds(k_busy_timeout_ms));
   if (auto checked = check_integrity(**connection); !checked) return fail(checked.error());
   if (auto configured = configure(**connection); !configured) return fail(configured.error());
   return Database(std::move(*connection));
