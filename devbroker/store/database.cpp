@@ -131,9 +131,11 @@ Result<void> configure(Connection& connection) {
   }
   // No automatic checkpoints: the commit that crossed the threshold would copy the log into the
   // database file (and fsync it) while its writer waits. The Store's Checkpointer does it on a
-  // thread of its own.
-  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                             "PRAGMA trusted_schema=OFF", "PRAGMA wal_autocheckpoint=0"}) {
+  // thread of its own, and restarts a long log; journal_size_limit then cuts the file back to
+  // 64 MiB when the log starts over, so a burst does not keep its size for good.
+  for (const char* pragma :
+       {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA trusted_schema=OFF",
+        "PRAGMA wal_autocheckpoint=0", "PRAGMA journal_size_limit=67108864"}) {
     const int rc = sqlite3_exec(connection.db, pragma, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return fail(sqlite_error(connection, rc));
   }
