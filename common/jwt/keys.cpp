@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 
 #include "common/crypto/openssl_ptr.h"
+#include "common/jwt/prepared_verify.h"
 
 namespace cs::jwt {
 namespace {
@@ -105,6 +106,7 @@ Result<Key> Key::from_pkey(EVP_PKEY* pkey, std::string kid) {
   }
   if (EVP_PKEY_up_ref(pkey) != 1) return key_error("The key could not be shared.");
   key.m_pkey = std::shared_ptr<EVP_PKEY>(pkey, EVP_PKEY_free);
+  key.m_verifier = std::make_shared<const PreparedVerifier>(pkey);
   key.m_kid = std::move(kid);
   key.m_private = has_private_half(pkey, key.m_type);
   return key;

@@ -15,6 +15,8 @@
 
 namespace cs::jwt {
 
+class PreparedVerifier;
+
 inline constexpr int k_min_rsa_bits = 2048;
 inline constexpr int k_max_rsa_bits = 8192;
 
@@ -44,6 +46,9 @@ class Key {
 
   /// The OpenSSL key, or nullptr for an HMAC secret.
   EVP_PKEY* pkey() const { return m_pkey.get(); }
+  /// The checks of signatures made with this RSA or EC key, set up once and shared by every
+  /// copy of the key; nullptr for an HMAC secret.
+  const PreparedVerifier* verifier() const { return m_verifier.get(); }
 
   /// The secret's bytes, or an empty view for a public-key type.
   ByteView secret() const { return m_secret ? ByteView(*m_secret) : ByteView(); }
@@ -62,6 +67,7 @@ class Key {
 
   KeyType m_type = KeyType::hmac;
   std::shared_ptr<EVP_PKEY> m_pkey;
+  std::shared_ptr<const PreparedVerifier> m_verifier;
   std::shared_ptr<const Bytes> m_secret;
   std::string m_kid;
   std::optional<std::string> m_jwk_alg;

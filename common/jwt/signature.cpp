@@ -7,6 +7,7 @@
 #include "common/crypto/constant_time.h"
 #include "common/crypto/hash.h"
 #include "common/crypto/openssl_ptr.h"
+#include "common/jwt/prepared_verify.h"
 
 namespace cs::jwt {
 namespace {
@@ -63,6 +64,9 @@ Result<Bytes> sign_with_pkey(Alg alg, const Key& key, ByteView input) {
 }
 
 bool verify_with_pkey(Alg alg, const Key& key, ByteView input, ByteView signature) {
+  if (key.verifier() != nullptr) {
+    if (auto checked = key.verifier()->verify(alg, input, signature)) return *checked;
+  }
   const MdCtxPtr md(EVP_MD_CTX_new());
   EVP_PKEY_CTX* ctx = nullptr;
   const bool ok = md &&

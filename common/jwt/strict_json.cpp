@@ -1,6 +1,5 @@
 #include "common/jwt/strict_json.h"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -11,41 +10,37 @@ using json = nlohmann::json;
 
 enum class Problem { none, syntax, duplicate, too_deep };
 
-// A first pass that builds nothing: it only watches member names and nesting, and stops at the
-// first problem.
-class StrictChecker final : public nlohmann::json_sax<json> {
+// One pass that builds the document and watches member names and nesting as it goes, stopping
+// at the first problem. A repeated name is found by looking it up in the object being built.
+class StrictBuilder final : public nlohmann::json_sax<json> {
  public:
-  explicit StrictChecker(std::size_t max_depth) : m_max_depth(max_depth) {}
+  explicit StrictBuilder(std::size_t max_depth) : m_max_depth(max_depth) {}
 
   Problem problem() const { return m_problem; }
+  json& root() { return m_root; }
 
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
+  bool null() override { return add(nullptr); }
+  bool boolean(bool value) override { return add(value); }
+  bool number_integer(number_integer_t value) override { return add(value); }
+  bool number_unsigned(number_unsigned_t value) override { return add(value); }
+  bool number_float(number_float_t value, const string_t&) override { return add(value); }
+  bool string(string_t& value) override { return add(std::move(value)); }
+  bool binary(binary_t& value) override { return add(json::binary(std::move(value))); }
 
-  bool start_object(std::size_t) override {
-    m_names.emplace_back();
-    return enter();
-  }
+  bool start_object(std::size_t) override { return enter(json::object()); }
   bool key(string_t& name) override {
-    if (m_names.back().insert(name).second) return true;
-    m_problem = Problem::duplicate;
-    return false;
-  }
-  bool end_object() override {
-    m_names.pop_back();
-    --m_depth;
+    auto& object = m_open.back()->get_ref<json::object_t&>();
+    auto [it, inserted] = object.try_emplace(std::move(name));
+    if (!inserted) {
+      m_problem = Problem::duplicate;
+      return false;
+    }
+    m_member = &it->second;
     return true;
   }
-  bool start_array(std::size_t) override { return enter(); }
-  bool end_array() override {
-    --m_depth;
-    return true;
-  }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(json::array()); }
+  bool end_array() override { return leave(); }
 
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
     if (m_problem == Problem::none) m_problem = Problem::syntax;
@@ -53,24 +48,51 @@ class StrictChecker final : public nlohmann::json_sax<json> {
   }
 
  private:
-  bool enter() {
-    if (++m_depth <= m_max_depth) return true;
-    m_problem = Problem::too_deep;
-    return false;
+  // Puts `value` where the document is at: the root, the end of an array, or the member whose
+  // name came last; returns where it went.
+  json* place(json value) {
+    if (m_open.empty()) {
+      m_root = std::move(value);
+      return &m_root;
+    }
+    if (m_open.back()->is_array()) {
+      auto& array = m_open.back()->get_ref<json::array_t&>();
+      array.push_back(std::move(value));
+      return &array.back();
+    }
+    *m_member = std::move(value);
+    return m_member;
+  }
+  bool add(json value) {
+    place(std::move(value));
+    return true;
+  }
+  bool enter(json container) {
+    if (m_open.size() >= m_max_depth) {
+      m_problem = Problem::too_deep;
+      return false;
+    }
+    m_open.push_back(place(std::move(container)));
+    return true;
+  }
+  bool leave() {
+    m_open.pop_back();
+    return true;
   }
 
   std::size_t m_max_depth;
-  std::size_t m_depth = 0;
-  std::vector<std::set<std::string>> m_names;
+  json m_root;
+  std::vector<json*> m_open;  // the arrays and objects being filled, innermost last
+  json* m_member = nullptr;   // the value slot of the member named last
   Problem m_problem = Problem::none;
 };
 
 }  // namespace
 
 Result<json> parse_strict_json(std::string_view text, std::size_t max_depth) {
-  StrictChecker checker(max_depth);
-  const bool ok = json::sax_parse(text, &checker, json::input_format_t::json, true);
-  switch (checker.problem()) {
+  StrictBuilder builder(max_depth);
+  const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, true);
+  switch (builder.problem()) {
     case Problem::duplicate:
       return fail(ErrorCode::invalid_request, "The JSON repeats a member name in one object.");
     case Problem::too_deep:
@@ -81,9 +103,7 @@ Result<json> parse_strict_json(std::string_view text, std::size_t max_depth) {
       break;
   }
   if (!ok) return fail(ErrorCode::invalid_request, "The text is not valid JSON.");
-  json value = json::parse(text, nullptr, false);
-  if (value.is_discarded()) return fail(ErrorCode::invalid_request, "The text is not valid JSON.");
-  return value;
+  return std::move(builder.root());
 }
 
 }  // namespace cs::jwt

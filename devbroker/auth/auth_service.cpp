@@ -255,7 +255,7 @@ Result<AuthService::IssuedToken> AuthService::create_token(const TokenRequest& r
 
   IssuedToken issued;
   issued.secret = new_token_secret();
-  issued.record = store::TokenRecord{"tok_" + crypto::random_string(crypto::k_lowercase_alnum, 16),
+  issued.record = store::TokenRecord{m_token_ids.next(now),
                                      token_hash(issued.secret),
                                      request.user_email,
                                      name,
@@ -425,6 +425,8 @@ Result<AuthService::CreatedKey> AuthService::rotate_key(std::string_view id) {
   created.record.prefix = key.prefix;
   created.record.hash = std::move(*hash);
   created.secret = key.secret;
+  // After the commit: a check that read the old row before it cannot cache the old secret.
+  m_key_cache.invalidate(created.record.id);
   m_cache.forget_owner(key_credential(created.record.id));
   revoke_sessions(key_credential(created.record.id), ReasonCode::not_authorized);
   return created;
@@ -435,6 +437,7 @@ Result<void> AuthService::revoke_key(std::string_view id, SysSeconds now) {
     std::lock_guard db(m_db_mutex);
     if (auto ok = m_store.repos().api_keys.revoke(std::string(id), now); !ok) return ok;
   }
+  m_key_cache.invalidate(id);
   m_cache.forget_owner(key_credential(id));
   revoke_sessions(key_credential(id), ReasonCode::not_authorized);
   return {};
@@ -615,6 +618,18 @@ void AuthService::verify_api_key(const std::string& secret, const std::string& p
                                  std::function<void(Result<KeyAccess>)> done) {
   const auto parsed = parse_api_key(secret);
   if (!parsed) return done(fail(ErrorCode::unauthorized, "not an API key"));
+  // A key verified before: no row read, no scope parsing. The allowlist is checked every time,
+  // since the peer is the request's.
+  if (auto cached = m_key_cache.find(parsed->id, secret, ApiKeyCache::Clock::now())) {
+    if (!peer_allowed(peer, cached->record.ip_allowlist)) {
+      return done(fail(ErrorCode::forbidden, "the key's IP allowlist does not include " + peer));
+    }
+    count_key_use(cached->record.id, now);
+    return done(KeyAccess{std::move(cached->record), std::move(cached->scopes)});
+  }
+  // Taken before the row is read: a rotation or revocation committed after this point makes
+  // the check below too old to be cached.
+  const auto ticket = m_key_cache.ticket();
   std::optional<store::ApiKeyRecord> record;
   {
     std::lock_guard db(m_db_mutex);
@@ -636,8 +651,11 @@ void AuthService::verify_api_key(const std::string& secret, const std::string& p
   }
   const std::string hash = std::exchange(access.record.hash, {});
   const std::string scope = key_credential(access.record.id);
-  auto finish = [this, now, access = std::move(access), done](bool matched) mutable {
+  auto finish = [this, now, ticket, secret, access = std::move(access),
+                 done](bool matched) mutable {
     if (!matched) return done(fail(ErrorCode::unauthorized, "wrong API key"));
+    m_key_cache.remember(ticket, secret, CachedApiKey{access.record, access.scopes},
+                         ApiKeyCache::Clock::now());
     // Counted on the writer, in whatever commit comes next: no fsync of its own per request.
     count_key_use(access.record.id, now);
     done(std::move(access));

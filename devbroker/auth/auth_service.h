@@ -24,10 +24,12 @@
 #include "common/result.h"
 #include "common/time/rfc3339.h"
 #include "devbroker/auth/acl_index.h"
+#include "devbroker/auth/api_key_cache.h"
 #include "devbroker/auth/bcrypt_pool.h"
 #include "devbroker/auth/credential_cache.h"
 #include "devbroker/auth/scopes.h"
 #include "devbroker/auth/secrets.h"
+#include "devbroker/auth/token_ids.h"
 #include "devbroker/mqtt/authorizer.h"
 #include "devbroker/mqtt/topic.h"
 #include "devbroker/store/store.h"
@@ -217,6 +219,8 @@ class AuthService {
   // Before the bcrypt pool: its workers count key uses on the writer until they are joined.
   std::unique_ptr<store::StoreWriter> m_writer;
   CredentialCache m_cache;
+  ApiKeyCache m_key_cache;  // keys verified lately, so a request reads no key row
+  TokenIdGenerator m_token_ids;
   BcryptPool m_bcrypt;
 };
 

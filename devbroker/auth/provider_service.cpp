@@ -196,6 +196,7 @@ Result<store::ProviderRecord> ProviderService::update(std::string_view id,
 Result<void> ProviderService::remove(std::string_view id) {
   std::lock_guard lock(m_db_mutex);
   if (auto ok = m_repos.providers.remove(std::string(id)); !ok) return ok;
+  m_bindings.forget_provider(id);
   return reload_locked();
 }
 
@@ -259,10 +260,15 @@ Result<const ProviderService::Entry*> ProviderService::choose(const Snapshot& pr
 Result<std::string> ProviderService::bind_name(const Provider& provider,
                                                const VerifiedIdentity& identity, SysSeconds now,
                                                Bind bind) {
+  // A binding never changes once made, so a remembered one is the answer for good.
+  if (auto cached = m_bindings.find(identity.provider_id, identity.subject)) return *cached;
   std::lock_guard lock(m_db_mutex);
   auto bound = m_repos.bindings.find(identity.provider_id, identity.subject);
   if (!bound) return fail(bound.error());
-  if (*bound) return (*bound)->name;
+  if (*bound) {
+    m_bindings.remember(identity.provider_id, identity.subject, (*bound)->name);
+    return (*bound)->name;
+  }
 
   const EmailTrust trust =
       provider.type == ProviderType::firebase ? EmailTrust::verified_only : EmailTrust::as_given;
@@ -289,6 +295,7 @@ Result<std::string> ProviderService::bind_name(const Provider& provider,
   if (bind == Bind::record) {
     store::BindingRecord record{identity.provider_id, identity.subject, *name, now};
     if (auto ok = m_repos.bindings.insert(record); !ok) return fail(ok.error());
+    m_bindings.remember(identity.provider_id, identity.subject, *name);
   }
   return name;
 }

@@ -25,6 +25,7 @@
 #include "common/result.h"
 #include "common/time/rfc3339.h"
 #include "devbroker/auth/auth_service.h"
+#include "devbroker/auth/binding_cache.h"
 #include "devbroker/auth/idp.h"
 #include "devbroker/auth/key_cache.h"
 #include "devbroker/auth/provider.h"
@@ -155,6 +156,7 @@ class ProviderService {
   IdpVerifier m_verifier;
   std::function<SteadyTime()> m_steady_clock;
   mutable std::mutex m_db_mutex;  // m_db is used by one thread at a time; held while writing
+  BindingCache m_bindings;        // the names identities own: an exchange reads no binding row
   mutable std::mutex m_snapshot_mutex;
   std::shared_ptr<const Snapshot> m_snapshot;
   std::mutex m_mint_mutex;  // one dev provider per type, even when asked for twice at once

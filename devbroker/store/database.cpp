@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <vector>
 
+#include "devbroker/store/busy_handler.h"
 #include "devbroker/store/connection.h"
 
 namespace cs::store {
@@ -118,7 +119,7 @@ Result<void> check_integrity(Connection& connection) {
 
 Result<void> configure(Connection& connection) {
   sqlite3_extended_result_codes(connection.db, 1);
-  sqlite3_busy_timeout(connection.db, k_busy_timeout_ms);
+  set_busy_handler(connection.db, std::chrono::milliseconds(k_busy_timeout_ms));
   const auto mode = read_pragma(connection, "PRAGMA journal_mode=WAL");
   if (mode.rc != SQLITE_OK) return fail(sqlite_error(connection, mode.rc, mode.message));
   if (connection.is_file && mode.value != "wal") {
@@ -130,9 +131,11 @@ Result<void> configure(Connection& connection) {
   }
   // No automatic checkpoints: the commit that crossed the threshold would copy the log into the
   // database file (and fsync it) while its writer waits. The Store's Checkpointer does it on a
-  // thread of its own.
-  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                             "PRAGMA trusted_schema=OFF", "PRAGMA wal_autocheckpoint=0"}) {
+  // thread of its own, and restarts a long log; journal_size_limit then cuts the file back to
+  // 64 MiB when the log starts over, so a burst does not keep its size for good.
+  for (const char* pragma :
+       {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA trusted_schema=OFF",
+        "PRAGMA wal_autocheckpoint=0", "PRAGMA journal_size_limit=67108864"}) {
     const int rc = sqlite3_exec(connection.db, pragma, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return fail(sqlite_error(connection, rc));
   }
@@ -166,7 +169,7 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   auto connection =
       connect(path.string(), path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, true);
   if (!connection) return fail(connection.error());
-  sqlite3_busy_timeout((*connection)->db, k_busy_timeout_ms);
+  set_busy_handler((*connection)->db, std::chrono::milliseconds(k_busy_timeout_ms));
   if (auto checked = check_integrity(**connection); !checked) return fail(checked.error());
   if (auto configured = configure(**connection); !configured) return fail(configured.error());
   return Database(std::move(*connection));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include "devbroker/store/rows.h"
 
@@ -27,6 +28,7 @@ StoreWriter::~StoreWriter() {
 }
 
 Result<void> StoreWriter::submit(Write write, Done done) {
+  bool wake = false;
   {
     std::lock_guard lock(m_mutex);
     if (m_stopping) return fail(ErrorCode::unavailable, "the store writer has stopped");
@@ -37,8 +39,11 @@ Result<void> StoreWriter::submit(Write write, Done done) {
     }
     m_queue.push_back(Op{std::move(write), std::move(done)});
     ++m_submitted;
+    // Only an idle writer needs waking, and only once: one busy with a commit takes this write
+    // in its next batch without a signal (a futex wake per write, for nothing, at high rates).
+    wake = std::exchange(m_idle, false);
   }
-  m_work.notify_one();
+  if (wake) m_work.notify_one();
   return {};
 }
 
@@ -67,7 +72,9 @@ void StoreWriter::run() {
   for (;;) {
     {
       std::unique_lock lock(m_mutex);
+      m_idle = true;
       m_work.wait(lock, [&] { return !m_queue.empty() || m_stopping; });
+      m_idle = false;
       if (m_queue.empty()) return;  // stopping, and everything queued is done
       // Natural group commit: everything that queued up during the last commit, up to a cap.
       const std::size_t count = std::min(m_queue.size(), m_options.max_batch);

@@ -93,6 +93,7 @@ class StoreWriter {
   std::uint64_t m_submitted = 0;
   std::uint64_t m_finished = 0;
   bool m_stopping = false;
+  bool m_idle = false;  // the thread waits for writes: the next submit must wake it
   StoreWriterStats m_stats;
   std::thread m_thread;  // last: starts once everything above exists
 };

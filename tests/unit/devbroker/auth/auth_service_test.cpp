@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -397,4 +398,56 @@ TEST_CASE("under --allow-anonymous a certificate client naming nobody stays anon
   f.auth->authenticate(r, t0, [&](AuthDecision d) { out = std::move(d); });
   REQUIRE(out.accepted);
   CHECK(out.identity->name == "device-7");
+}
+
+namespace {
+
+// verify_api_key, waited for: inline when cached, else on a bcrypt worker.
+cs::Result<AuthService::KeyAccess> verify_key(AuthService& auth, const std::string& secret,
+                                              const std::string& peer = "127.0.0.1:5000") {
+  std::promise<cs::Result<AuthService::KeyAccess>> promise;
+  auto future = promise.get_future();
+  auth.verify_api_key(secret, peer, t0, [&promise](cs::Result<AuthService::KeyAccess> key) {
+    promise.set_value(std::move(key));
+  });
+  return future.get();
+}
+
+}  // namespace
+
+TEST_CASE("a cached API key stops working the moment it is rotated or revoked", "[auth][keys]") {
+  Fixture f;
+  const auto key = f.auth->create_key("backend", KeyType::secret, {}, {}, t0).value();
+  REQUIRE(verify_key(*f.auth, key.secret));
+  const auto cached = verify_key(*f.auth, key.secret);  // from the key cache now
+  REQUIRE(cached);
+  CHECK(cached->record.id == key.record.id);
+  CHECK(cached->record.hash.empty());
+  CHECK(cached->full_access());
+
+  const auto rotated = f.auth->rotate_key(key.record.id).value();
+  CHECK(verify_key(*f.auth, key.secret).error().code == cs::ErrorCode::unauthorized);
+  REQUIRE(verify_key(*f.auth, rotated.secret));
+  REQUIRE(verify_key(*f.auth, rotated.secret));
+  REQUIRE(f.auth->revoke_key(key.record.id, t0));
+  CHECK(verify_key(*f.auth, rotated.secret).error().code == cs::ErrorCode::unauthorized);
+  f.auth->flush_writes();
+  CHECK(f.auth->list_keys().value().empty());
+}
+
+TEST_CASE("a cached API key still meets its IP allowlist and scopes", "[auth][keys]") {
+  Fixture f;
+  const auto key =
+      f.auth->create_key("k", KeyType::restricted, {"read", "publish:a/#"}, {"10.0.0.0/8"}, t0)
+          .value();
+  REQUIRE(verify_key(*f.auth, key.secret, "10.1.2.3:5"));
+  const auto cached = verify_key(*f.auth, key.secret, "10.1.2.3:6");
+  REQUIRE(cached);
+  CHECK(cached->scopes.size() == 2);
+  CHECK_FALSE(cached->full_access());
+  const auto refused = verify_key(*f.auth, key.secret, "11.1.2.3:5");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == cs::ErrorCode::forbidden);
+  CHECK(verify_key(*f.auth, key.secret + "x", "10.1.2.3:5").error().code ==
+        cs::ErrorCode::unauthorized);
 }

@@ -68,3 +68,27 @@ TEST_CASE("the Checkpointer copies the log into the database on its own thread",
   REQUIRE(*row);
   CHECK(count->column_int(0) == 1501);
 }
+
+TEST_CASE("the Checkpointer restarts a long log so that commits write from its start",
+          "[store][checkpoint]") {
+  cs::test::TempDir dir;
+  auto db = Database::open(dir.path() + "/state.db");
+  REQUIRE(db);
+  REQUIRE(db->execute_script("CREATE TABLE t (x BLOB);"));
+  REQUIRE(db->execute_script(k_fill));
+  auto connection = db->reopen();
+  REQUIRE(connection);
+  {
+    cs::store::Checkpointer checkpointer(std::move(*connection), 10ms, 100);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (checkpointer.restarts() < 1) {
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(10ms);
+    }
+  }  // stopped, so that its checkpoints do not race the one that counts the frames below
+  // The next commit starts the log over: it holds that commit's frames only.
+  REQUIRE(db->execute_script("INSERT INTO t VALUES (x'01');"));
+  auto other = db->reopen();
+  REQUIRE(other);
+  CHECK(log_frames(*other) < 100);
+}

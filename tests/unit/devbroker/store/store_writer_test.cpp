@@ -128,6 +128,22 @@ TEST_CASE("writes queued during a commit form the next batch, up to max_batch", 
   }
 }
 
+TEST_CASE("an idle writer wakes for each write after a quiet spell", "[store]") {
+  TestStore t;
+  auto writer = t.store.open_writer().value();
+  for (int i = 0; i < 20; ++i) {
+    // The writer is waiting again before each write: only a wake can start its batch.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::promise<Result<void>> committed;
+    auto future = committed.get_future();
+    REQUIRE(writer->submit(insert_user("quiet" + std::to_string(i)),
+                           [&committed](const Result<void>& r) { committed.set_value(r); }));
+    REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(future.get());
+  }
+  CHECK(writer->stats().batches == 20);
+}
+
 TEST_CASE("a full queue refuses writes without calling back", "[store]") {
   TestStore t;
   auto writer = t.store.open_writer({.queue_capacity = 4, .max_batch = 1024}).value();
