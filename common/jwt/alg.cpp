@@ -65,6 +65,22 @@ crypto::HashAlg alg_hash(Alg alg) {
   return info(alg).hash;
 }
 
+const char* alg_digest_name(Alg alg) {
+  switch (alg_hash(alg)) {
+    case crypto::HashAlg::sha256:
+      return "SHA256";
+    case crypto::HashAlg::sha384:
+      return "SHA384";
+    case crypto::HashAlg::sha512:
+      return "SHA512";
+  }
+  return "SHA256";
+}
+
+bool alg_is_pss(Alg alg) {
+  return alg == Alg::ps256 || alg == Alg::ps384 || alg == Alg::ps512;
+}
+
 std::string_view key_type_phrase(KeyType type) {
   switch (type) {
     case KeyType::hmac:

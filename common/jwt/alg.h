@@ -36,6 +36,12 @@ KeyType key_type_for(Alg alg);
 /// The digest that `alg` applies to the signing input.
 crypto::HashAlg alg_hash(Alg alg);
 
+/// OpenSSL's name of alg_hash(alg): `SHA256`, `SHA384` or `SHA512`.
+const char* alg_digest_name(Alg alg);
+
+/// Whether `alg` is RSASSA-PSS (PS256, PS384, PS512).
+bool alg_is_pss(Alg alg);
+
 /// A name for `type` in sentences: `an HMAC secret`, `an RSA key`, `an EC P-256 key`, ...
 std::string_view key_type_phrase(KeyType type);
 

@@ -9,22 +9,6 @@
 namespace cs::jwt {
 namespace {
 
-const char* digest_name(Alg alg) {
-  switch (alg_hash(alg)) {
-    case crypto::HashAlg::sha256:
-      return "SHA256";
-    case crypto::HashAlg::sha384:
-      return "SHA384";
-    case crypto::HashAlg::sha512:
-      return "SHA512";
-  }
-  return "SHA256";
-}
-
-bool is_pss(Alg alg) {
-  return alg == Alg::ps256 || alg == Alg::ps384 || alg == Alg::ps512;
-}
-
 bool is_rsa(Alg alg) {
   return key_type_for(alg) == KeyType::rsa;
 }
@@ -49,16 +33,17 @@ const PreparedVerifier::Prepared& PreparedVerifier::prepared(Alg alg) const {
   const auto index = static_cast<std::size_t>(alg);
   std::call_once(m_once[index], [&] {
     crypto::PkeyCtxPtr context(EVP_PKEY_CTX_new_from_pkey(nullptr, m_pkey, nullptr));
-    EVP_MD* digest = EVP_MD_fetch(nullptr, digest_name(alg), nullptr);
+    EVP_MD* digest = EVP_MD_fetch(nullptr, alg_digest_name(alg), nullptr);
     // RFC 7518 section 3.5: MGF1 with the signature's hash (OpenSSL's default once the
     // signature's digest is set), and a salt as long as the hash.
-    const bool ready = context && digest && EVP_PKEY_verify_init(context.get()) == 1 &&
-                       EVP_PKEY_CTX_set_signature_md(context.get(), digest) == 1 &&
-                       (!is_rsa(alg) || EVP_PKEY_CTX_set_rsa_padding(
-                                            context.get(), is_pss(alg) ? RSA_PKCS1_PSS_PADDING
-                                                                       : RSA_PKCS1_PADDING) == 1) &&
-                       (!is_pss(alg) || EVP_PKEY_CTX_set_rsa_pss_saltlen(
-                                            context.get(), RSA_PSS_SALTLEN_DIGEST) == 1);
+    const bool ready =
+        context && digest && EVP_PKEY_verify_init(context.get()) == 1 &&
+        EVP_PKEY_CTX_set_signature_md(context.get(), digest) == 1 &&
+        (!is_rsa(alg) ||
+         EVP_PKEY_CTX_set_rsa_padding(
+             context.get(), alg_is_pss(alg) ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING) == 1) &&
+        (!alg_is_pss(alg) ||
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(context.get(), RSA_PSS_SALTLEN_DIGEST) == 1);
     ERR_clear_error();
     if (!ready) {
       EVP_MD_free(digest);

@@ -16,22 +16,6 @@ using crypto::BignumPtr;
 using crypto::EcdsaSigPtr;
 using crypto::MdCtxPtr;
 
-const char* digest_name(Alg alg) {
-  switch (alg_hash(alg)) {
-    case crypto::HashAlg::sha256:
-      return "SHA256";
-    case crypto::HashAlg::sha384:
-      return "SHA384";
-    case crypto::HashAlg::sha512:
-      return "SHA512";
-  }
-  return "SHA256";
-}
-
-bool is_pss(Alg alg) {
-  return alg == Alg::ps256 || alg == Alg::ps384 || alg == Alg::ps512;
-}
-
 std::size_t ec_size(KeyType type) {
   return type == KeyType::ec_p384 ? 48 : 32;
 }
@@ -47,9 +31,9 @@ Result<Bytes> sign_with_pkey(Alg alg, const Key& key, ByteView input) {
   EVP_PKEY_CTX* ctx = nullptr;
   std::size_t length = 0;
   if (!md ||
-      EVP_DigestSignInit_ex(md.get(), &ctx, digest_name(alg), nullptr, nullptr, key.pkey(),
+      EVP_DigestSignInit_ex(md.get(), &ctx, alg_digest_name(alg), nullptr, nullptr, key.pkey(),
                             nullptr) != 1 ||
-      (is_pss(alg) && !use_pss(ctx)) ||
+      (alg_is_pss(alg) && !use_pss(ctx)) ||
       EVP_DigestSign(md.get(), nullptr, &length, input.data(), input.size()) != 1) {
     ERR_clear_error();
     return fail(ErrorCode::internal, "The signature could not be made.");
@@ -70,9 +54,9 @@ bool verify_with_pkey(Alg alg, const Key& key, ByteView input, ByteView signatur
   const MdCtxPtr md(EVP_MD_CTX_new());
   EVP_PKEY_CTX* ctx = nullptr;
   const bool ok = md &&
-                  EVP_DigestVerifyInit_ex(md.get(), &ctx, digest_name(alg), nullptr, nullptr,
+                  EVP_DigestVerifyInit_ex(md.get(), &ctx, alg_digest_name(alg), nullptr, nullptr,
                                           key.pkey(), nullptr) == 1 &&
-                  (!is_pss(alg) || use_pss(ctx)) &&
+                  (!alg_is_pss(alg) || use_pss(ctx)) &&
                   EVP_DigestVerify(md.get(), signature.data(), signature.size(), input.data(),
                                    input.size()) == 1;
   ERR_clear_error();
